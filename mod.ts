@@ -1,0 +1,79 @@
+/**
+ * freqaug: Fourier-domain image augmentations as plain values.
+ *
+ * A pipeline is data — `pipe(gmm({ k: 20, sigma: [10, 15], c: 4 }), normalize())` —
+ * that can be saved as JSON, checked, and run on batches of images. The
+ * headline op is the Gaussian mixture mask of the Fourier Domain
+ * Augmentations (arXiv 2312.02205), exactly as lightly ships it when asked.
+ *
+ * @example
+ * ```ts
+ * import { augment, gmm, normalize, pipe } from "@freqaug/freqaug";
+ *
+ * const pipeline = pipe(gmm({ k: 20, sigma: [10, 15], c: 4 }), normalize());
+ * const batch = { data: new Float32Array(3 * 32 * 32).fill(0.5), count: 1, channels: 3, height: 32, width: 32 };
+ * const { images, params } = await augment(pipeline, batch, { seed: 1 });
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  AmplitudeRescaleOp,
+  ClampOp,
+  FrequencyOp,
+  GmmOp,
+  NormalizeOp,
+  Op,
+  OpName,
+  PhaseShiftOp,
+  Pipeline,
+  RandomFrequencyMaskOp,
+  Range,
+  SpatialOp,
+} from "./src/dsl/types.ts";
+export {
+  amplitudeRescale,
+  type AmplitudeRescaleOptions,
+  clamp,
+  type ClampOptions,
+  gmm,
+  type GmmOptions,
+  normalize,
+  type NormalizeOptions,
+  phaseShift,
+  type PhaseShiftOptions,
+  pipe,
+  pipeEither,
+  randomFrequencyMask,
+  type RandomFrequencyMaskOptions,
+  type RangeLike,
+} from "./src/dsl/ops.ts";
+export { decodeSpec, encodeSpec, type SpecJson } from "./src/spec/spec.ts";
+export { type ErrorCode, FreqaugError, type Issue } from "./src/errors/error.ts";
+export type {
+  AmplitudeRescaleParams,
+  ClampParams,
+  FieldKey,
+  GaussianDraw,
+  GmmParams,
+  NormalizeParams,
+  OpParams,
+  PhaseShiftParams,
+  RandomFrequencyMaskParams,
+  SampleParams,
+} from "./src/params/types.ts";
+export {
+  augment,
+  type AugmentOptions,
+  type AugmentResult,
+  augmentTask,
+  type BackendName,
+  sample,
+  sampleEither,
+  type SampleRequest,
+} from "./src/api/augment.ts";
+export type { Batch } from "./src/api/validate.ts";
+export type { RealArray } from "./src/math/rfft2.ts";
+export { gmmMask } from "./src/math/gmm.ts";
+export { releaseWorkers } from "./src/cpu/pool.ts";

@@ -1,0 +1,105 @@
+/**
+ * The CPU interpreter of a pipeline: runs every stage on a range of images,
+ * in place, in float64 arithmetic, holding one channel's spectrum as scratch.
+ *
+ * @module
+ */
+
+import type { Stage } from "../dsl/stages.ts";
+import type { SpatialOp } from "../dsl/types.ts";
+import { planRfft2, type RealArray } from "../math/rfft2.ts";
+import type { SampleParams } from "../params/types.ts";
+import { Multiplier } from "./multiplier.ts";
+
+/** Shape of a planar NCHW batch. */
+export interface Dims {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+const multipliers = new Map<string, Multiplier>();
+
+function multiplierFor(H: number, W: number): Multiplier {
+  const key = `${H}x${W}`;
+  let m = multipliers.get(key);
+  if (!m) {
+    m = new Multiplier(H, W);
+    multipliers.set(key, m);
+  }
+  return m;
+}
+
+function spatial(
+  op: SpatialOp,
+  data: RealArray,
+  base: number,
+  dims: Dims,
+): void {
+  const plane = dims.height * dims.width;
+  if (op.op === "clamp") {
+    const lo = op.min, hi = op.max, end = base + dims.channels * plane;
+    for (let i = base; i < end; i++) {
+      const x = data[i];
+      data[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+    return;
+  }
+  for (let c = 0; c < dims.channels; c++) {
+    const j = op.mean.length === 1 ? 0 : c;
+    const m = op.mean[j], r = 1 / op.std[j], s = base + c * plane;
+    for (let i = s; i < s + plane; i++) data[i] = (data[i] - m) * r;
+  }
+}
+
+/**
+ * Runs `stages` in place on images `first .. first + count - 1` of `data`,
+ * where `params[i]` are the parameters of image `first + i`.
+ */
+export function runImages(
+  stages: readonly Stage[],
+  params: readonly SampleParams[],
+  data: RealArray,
+  first: number,
+  count: number,
+  dims: Dims,
+): void {
+  const { channels: C, height: H, width: W } = dims;
+  const plane = H * W;
+  const rf = planRfft2(H, W);
+  const mult = multiplierFor(H, W);
+  const V = rf.V;
+  for (let s = 0; s < count; s++) {
+    const base = (first + s) * C * plane;
+    for (const stage of stages) {
+      if (stage.kind === "spatial") {
+        for (const { op } of stage.ops) spatial(op, data, base, dims);
+        continue;
+      }
+      if (!mult.build(stage, params[s])) continue;
+      const { re: mr, im: mi, complex } = mult;
+      const { re, im } = rf;
+      for (let c = 0; c < C; c++) {
+        rf.forwardRows(data, base + c * plane);
+        for (let v = 0; v < V; v++) {
+          const o = v * H;
+          rf.forwardColumn(v);
+          if (complex) {
+            for (let u = o; u < o + H; u++) {
+              const a = re[u], b = im[u], x = mr[u], y = mi[u];
+              re[u] = a * x - b * y;
+              im[u] = a * y + b * x;
+            }
+          } else {
+            for (let u = o; u < o + H; u++) {
+              re[u] *= mr[u];
+              im[u] *= mr[u];
+            }
+          }
+          rf.inverseColumn(v);
+        }
+        rf.inverseRows(data, base + c * plane);
+      }
+    }
+  }
+}

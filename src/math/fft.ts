@@ -1,0 +1,401 @@
+/**
+ * Complex FFT plans for any length, planned once per length and cached.
+ *
+ * - Lengths whose prime factors are 2, 3, 5 and 7 run a mixed-radix Stockham
+ *   (autosort) FFT with butterflies for radix 4, 2, 3, 5 and 7.
+ * - Other lengths whose prime factors are all at most {@link MAX_DIRECT_RADIX}
+ *   add direct-DFT butterflies for those primes.
+ * - Lengths with a larger prime factor run Bluestein's algorithm over a
+ *   power-of-two plan.
+ *
+ * Data is split complex: separate `Float64Array`s for real and imaginary parts.
+ * Transforms are unscaled. The inverse is the forward transform with real and
+ * imaginary parts swapped: `ifft(x) = swap(fft(swap(x)))`.
+ *
+ * @module
+ */
+
+import { twiddle } from "./elementary.ts";
+
+/** Largest prime handled as a direct-DFT butterfly; larger primes use Bluestein. */
+export const MAX_DIRECT_RADIX = 61;
+
+/** A planned complex FFT of one length, holding its own scratch. Not reentrant. */
+export interface ComplexFft {
+  /** The transform length. */
+  readonly n: number;
+  /** How the plan computes: the radix sequence or Bluestein. */
+  readonly strategy: string;
+  /**
+   * In-place forward DFT (sign -1, unscaled) of `re[off .. off+n)`,
+   * `im[off .. off+n)`. Pass the arrays swapped for the unscaled inverse.
+   */
+  forward(re: Float64Array, im: Float64Array, off?: number): void;
+}
+
+interface Stage {
+  readonly p: number;
+  readonly len: number; // current sub-transform length L
+  readonly stride: number; // s, with L * s = n
+  readonly twr: Float64Array; // e^{-2πi jk/L} at j*(p-1) + k-1
+  readonly twi: Float64Array;
+  readonly cr: Float64Array; // cos(2π tk/p) at (k-1)*h + t-1, odd generic radix only
+  readonly ci: Float64Array; // sin(2π tk/p)
+}
+
+/** Prime factors of n, radix 4 first, then 2, 3, 5, 7 and larger primes. */
+export function radices(n: number): number[] {
+  const out: number[] = [];
+  let m = n;
+  while (m % 4 === 0) {
+    out.push(4);
+    m /= 4;
+  }
+  for (let f = 2; f * f <= m; f++) {
+    while (m % f === 0) {
+      out.push(f);
+      m /= f;
+    }
+  }
+  if (m > 1) out.push(m);
+  return out;
+}
+
+function makeStage(p: number, len: number, stride: number, n: number): Stage {
+  const m = len / p;
+  const twr = new Float64Array(m * (p - 1));
+  const twi = new Float64Array(m * (p - 1));
+  for (let j = 0; j < m; j++) {
+    for (let k = 1; k < p; k++) {
+      // e^{-2πi jk/L} = e^{-2πi (jk * stride)/n}, reduced on integers.
+      const [c, s] = twiddle((j * k * stride) % n, n);
+      twr[j * (p - 1) + k - 1] = c;
+      twi[j * (p - 1) + k - 1] = s;
+    }
+  }
+  const h = (p - 1) >> 1;
+  const cr = new Float64Array(p > 4 ? h * h : 0);
+  const ci = new Float64Array(p > 4 ? h * h : 0);
+  if (p > 4) {
+    for (let k = 1; k <= h; k++) {
+      for (let t = 1; t <= h; t++) {
+        const [c, s] = twiddle((t * k) % p, p);
+        cr[(k - 1) * h + t - 1] = c;
+        ci[(k - 1) * h + t - 1] = -s; // sin(2π tk/p)
+      }
+    }
+  }
+  return { p, len, stride, twr, twi, cr, ci };
+}
+
+function pass2(
+  st: Stage,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const s = st.stride, m = st.len / 2, twr = st.twr, twi = st.twi;
+  for (let j = 0; j < m; j++) {
+    const wr = twr[j], wi = twi[j];
+    const i0 = xo + s * j, i1 = i0 + s * m, o0 = yo + s * 2 * j, o1 = o0 + s;
+    for (let q = 0; q < s; q++) {
+      const ar = xr[i0 + q], ai = xi[i0 + q], br = xr[i1 + q], bi = xi[i1 + q];
+      yr[o0 + q] = ar + br;
+      yi[o0 + q] = ai + bi;
+      const dr = ar - br, di = ai - bi;
+      yr[o1 + q] = dr * wr - di * wi;
+      yi[o1 + q] = dr * wi + di * wr;
+    }
+  }
+}
+
+function pass3(
+  st: Stage,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const s = st.stride, m = st.len / 3, twr = st.twr, twi = st.twi;
+  const c = 0.86602540378443864676;
+  for (let j = 0; j < m; j++) {
+    const w1r = twr[2 * j],
+      w1i = twi[2 * j],
+      w2r = twr[2 * j + 1],
+      w2i = twi[2 * j + 1];
+    const i0 = xo + s * j, i1 = i0 + s * m, i2 = i1 + s * m;
+    const o0 = yo + s * 3 * j, o1 = o0 + s, o2 = o1 + s;
+    for (let q = 0; q < s; q++) {
+      const a0r = xr[i0 + q], a0i = xi[i0 + q];
+      const a1r = xr[i1 + q], a1i = xi[i1 + q];
+      const a2r = xr[i2 + q], a2i = xi[i2 + q];
+      const sr = a1r + a2r, si = a1i + a2i, dr = a1r - a2r, di = a1i - a2i;
+      yr[o0 + q] = a0r + sr;
+      yi[o0 + q] = a0i + si;
+      const mr = a0r - 0.5 * sr, mi = a0i - 0.5 * si;
+      const b1r = mr + c * di, b1i = mi - c * dr;
+      const b2r = mr - c * di, b2i = mi + c * dr;
+      yr[o1 + q] = b1r * w1r - b1i * w1i;
+      yi[o1 + q] = b1r * w1i + b1i * w1r;
+      yr[o2 + q] = b2r * w2r - b2i * w2i;
+      yi[o2 + q] = b2r * w2i + b2i * w2r;
+    }
+  }
+}
+
+function pass4(
+  st: Stage,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const s = st.stride, m = st.len / 4, twr = st.twr, twi = st.twi;
+  for (let j = 0; j < m; j++) {
+    const w1r = twr[3 * j], w1i = twi[3 * j];
+    const w2r = twr[3 * j + 1], w2i = twi[3 * j + 1];
+    const w3r = twr[3 * j + 2], w3i = twi[3 * j + 2];
+    const i0 = xo + s * j, i1 = i0 + s * m, i2 = i1 + s * m, i3 = i2 + s * m;
+    const o0 = yo + s * 4 * j, o1 = o0 + s, o2 = o1 + s, o3 = o2 + s;
+    for (let q = 0; q < s; q++) {
+      const a0r = xr[i0 + q], a0i = xi[i0 + q];
+      const a1r = xr[i1 + q], a1i = xi[i1 + q];
+      const a2r = xr[i2 + q], a2i = xi[i2 + q];
+      const a3r = xr[i3 + q], a3i = xi[i3 + q];
+      const t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;
+      const t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i;
+      yr[o0 + q] = t0r + t2r;
+      yi[o0 + q] = t0i + t2i;
+      const b1r = t1r + t3i, b1i = t1i - t3r;
+      const b2r = t0r - t2r, b2i = t0i - t2i;
+      const b3r = t1r - t3i, b3i = t1i + t3r;
+      yr[o1 + q] = b1r * w1r - b1i * w1i;
+      yi[o1 + q] = b1r * w1i + b1i * w1r;
+      yr[o2 + q] = b2r * w2r - b2i * w2i;
+      yi[o2 + q] = b2r * w2i + b2i * w2r;
+      yr[o3 + q] = b3r * w3r - b3i * w3i;
+      yi[o3 + q] = b3r * w3i + b3i * w3r;
+    }
+  }
+}
+
+/** Odd radix p (5, 7 and the direct-DFT primes), pairing inputs t and p-t. */
+function passOdd(
+  st: Stage,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+  sr: Float64Array,
+  si: Float64Array,
+  dr: Float64Array,
+  di: Float64Array,
+): void {
+  const p = st.p, h = (p - 1) >> 1, s = st.stride, m = st.len / p;
+  const twr = st.twr, twi = st.twi, cr = st.cr, ci = st.ci;
+  for (let j = 0; j < m; j++) {
+    const tw = j * (p - 1);
+    for (let q = 0; q < s; q++) {
+      const base = xo + s * j + q;
+      const a0r = xr[base], a0i = xi[base];
+      let y0r = a0r, y0i = a0i;
+      for (let t = 1; t <= h; t++) {
+        const ir = base + s * m * t, jr = base + s * m * (p - t);
+        const ur = xr[ir], ui = xi[ir], vr = xr[jr], vi = xi[jr];
+        sr[t - 1] = ur + vr;
+        si[t - 1] = ui + vi;
+        dr[t - 1] = ur - vr;
+        di[t - 1] = ui - vi;
+        y0r += ur + vr;
+        y0i += ui + vi;
+      }
+      const ob = yo + s * p * j + q;
+      yr[ob] = y0r;
+      yi[ob] = y0i;
+      for (let k = 1; k <= h; k++) {
+        let cR = a0r, cI = a0i, dR = 0, dI = 0;
+        const row = (k - 1) * h;
+        for (let t = 0; t < h; t++) {
+          const c = cr[row + t], sn = ci[row + t];
+          cR += sr[t] * c;
+          cI += si[t] * c;
+          dR += dr[t] * sn;
+          dI += di[t] * sn;
+        }
+        // b_k = C - iD, b_{p-k} = C + iD
+        const bkr = cR + dI, bki = cI - dR;
+        const bmr = cR - dI, bmi = cI + dR;
+        const wkr = twr[tw + k - 1], wki = twi[tw + k - 1];
+        const wmr = twr[tw + p - k - 1], wmi = twi[tw + p - k - 1];
+        const ok = ob + s * k, om = ob + s * (p - k);
+        yr[ok] = bkr * wkr - bki * wki;
+        yi[ok] = bkr * wki + bki * wkr;
+        yr[om] = bmr * wmr - bmi * wmi;
+        yi[om] = bmr * wmi + bmi * wmr;
+      }
+    }
+  }
+}
+
+class StockhamFft implements ComplexFft {
+  readonly strategy: string;
+  private readonly stages: Stage[];
+  private readonly sr: Float64Array;
+  private readonly si: Float64Array;
+  private readonly tmp: Float64Array[];
+  constructor(readonly n: number, rad: number[]) {
+    this.strategy = `stockham(${rad.join("x")})`;
+    this.stages = [];
+    let len = n, stride = 1;
+    for (const p of rad) {
+      this.stages.push(makeStage(p, len, stride, n));
+      len /= p;
+      stride *= p;
+    }
+    this.sr = new Float64Array(n);
+    this.si = new Float64Array(n);
+    const h = Math.max(1, ...rad.map((p) => (p - 1) >> 1));
+    this.tmp = [0, 1, 2, 3].map(() => new Float64Array(h));
+  }
+  forward(re: Float64Array, im: Float64Array, off = 0): void {
+    let xr = re, xi = im, xo = off, yr = this.sr, yi = this.si, yo = 0;
+    const [a, b, c, d] = this.tmp;
+    for (const st of this.stages) {
+      switch (st.p) {
+        case 2:
+          pass2(st, xr, xi, xo, yr, yi, yo);
+          break;
+        case 3:
+          pass3(st, xr, xi, xo, yr, yi, yo);
+          break;
+        case 4:
+          pass4(st, xr, xi, xo, yr, yi, yo);
+          break;
+        default:
+          passOdd(st, xr, xi, xo, yr, yi, yo, a, b, c, d);
+      }
+      const tr = xr, ti = xi, to = xo;
+      xr = yr;
+      xi = yi;
+      xo = yo;
+      yr = tr;
+      yi = ti;
+      yo = to;
+    }
+    if (xr !== re) {
+      re.set(xr.subarray(0, this.n), off);
+      im.set(xi.subarray(0, this.n), off);
+    }
+  }
+}
+
+class BluesteinFft implements ComplexFft {
+  readonly strategy: string;
+  private readonly inner: ComplexFft;
+  private readonly m: number;
+  private readonly chr: Float64Array; // chirp e^{-πi k²/n}
+  private readonly chi: Float64Array;
+  private readonly fbr: Float64Array; // FFT of conj(chirp), wrapped, scaled 1/m
+  private readonly fbi: Float64Array;
+  private readonly ar: Float64Array;
+  private readonly ai: Float64Array;
+  constructor(readonly n: number) {
+    let m = 1;
+    while (m < 2 * n - 1) m *= 2;
+    this.m = m;
+    this.inner = planFft(m);
+    this.strategy = `bluestein(${m})`;
+    this.chr = new Float64Array(n);
+    this.chi = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      // e^{-πi k²/n} = e^{-2πi (k² mod 2n) / (2n)}
+      const [c, s] = twiddle((k * k) % (2 * n), 2 * n);
+      this.chr[k] = c;
+      this.chi[k] = s;
+    }
+    this.fbr = new Float64Array(m);
+    this.fbi = new Float64Array(m);
+    for (let k = 0; k < n; k++) {
+      this.fbr[k] = this.chr[k] / m;
+      this.fbi[k] = -this.chi[k] / m;
+      if (k > 0) {
+        this.fbr[m - k] = this.chr[k] / m;
+        this.fbi[m - k] = -this.chi[k] / m;
+      }
+    }
+    this.inner.forward(this.fbr, this.fbi);
+    this.ar = new Float64Array(m);
+    this.ai = new Float64Array(m);
+  }
+  forward(re: Float64Array, im: Float64Array, off = 0): void {
+    const { n, m, chr, chi, ar, ai, fbr, fbi } = this;
+    for (let k = 0; k < n; k++) {
+      const xr = re[off + k], xi = im[off + k];
+      ar[k] = xr * chr[k] - xi * chi[k];
+      ai[k] = xr * chi[k] + xi * chr[k];
+    }
+    ar.fill(0, n);
+    ai.fill(0, n);
+    this.inner.forward(ar, ai);
+    for (let k = 0; k < m; k++) {
+      const xr = ar[k], xi = ai[k];
+      ar[k] = xr * fbr[k] - xi * fbi[k];
+      ai[k] = xr * fbi[k] + xi * fbr[k];
+    }
+    this.inner.forward(ai, ar); // inverse by swapping
+    for (let k = 0; k < n; k++) {
+      const xr = ar[k], xi = ai[k];
+      re[off + k] = xr * chr[k] - xi * chi[k];
+      im[off + k] = xr * chi[k] + xi * chr[k];
+    }
+  }
+}
+
+class IdentityFft implements ComplexFft {
+  readonly n = 1;
+  readonly strategy = "identity";
+  forward(): void {}
+}
+
+const cache = new Map<string, ComplexFft>();
+
+/** Which algorithm a plan uses; `auto` picks by the factors of n. */
+export type FftStrategy = "auto" | "mixed-radix" | "bluestein";
+
+/**
+ * The cached FFT plan for length `n` (any integer >= 1).
+ *
+ * @example
+ * ```ts
+ * import { planFft } from "./fft.ts";
+ * const re = new Float64Array([1, 2, 3]), im = new Float64Array(3);
+ * planFft(3).forward(re, im); // re = [6, -1.5, -1.5]
+ * ```
+ */
+export function planFft(n: number, strategy: FftStrategy = "auto"): ComplexFft {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`FFT length must be an integer >= 1, got ${n}`);
+  }
+  const key = `${n}:${strategy}`;
+  let plan = cache.get(key);
+  if (plan) return plan;
+  const rad = radices(n);
+  if (n === 1) plan = new IdentityFft();
+  else if (strategy === "bluestein") plan = new BluesteinFft(n);
+  else if (
+    strategy === "mixed-radix" || rad.every((p) => p <= MAX_DIRECT_RADIX)
+  ) {
+    plan = new StockhamFft(n, rad);
+  } else plan = new BluesteinFft(n);
+  cache.set(key, plan);
+  return plan;
+}

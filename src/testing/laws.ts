@@ -1,0 +1,340 @@
+/**
+ * The laws of freqaug's ops as checkers: each runs the real pipeline and
+ * throws {@link LawViolation} with the numbers when the law fails, so it can
+ * be the body of a fast-check property.
+ *
+ * @module
+ */
+
+import { isDeepStrictEqual } from "node:util";
+import { augment, type AugmentOptions } from "../api/augment.ts";
+import type { Batch } from "../api/validate.ts";
+import type { GmmOp, Pipeline } from "../dsl/types.ts";
+import { pipe } from "../dsl/ops.ts";
+import { gmmMask } from "../math/gmm.ts";
+import { rfft2 } from "../math/rfft2.ts";
+import { sampleParams } from "../params/sample.ts";
+import type { GmmParams } from "../params/types.ts";
+import { decodeSpec, encodeSpec } from "../spec/spec.ts";
+
+/** A law that did not hold; the message has the numbers. */
+export class LawViolation extends Error {
+  /** Makes a violation with a message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "LawViolation";
+  }
+}
+
+function check(ok: boolean, message: () => string): void {
+  if (!ok) throw new LawViolation(message());
+}
+
+function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * For every draw of `op` on an H×W image, the mask lies in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { gmm } from "@freqaug/freqaug";
+ * import { maskInUnitRange } from "@freqaug/freqaug/testing";
+ * maskInUnitRange(gmm({ c: 0.5 }), 1, 32, 32);
+ * ```
+ */
+export function maskInUnitRange(
+  op: GmmOp,
+  seed: number,
+  height: number,
+  width: number,
+): void {
+  const [[p]] = sampleParams({ version: 1, ops: [op] }, {
+    seed,
+    count: 1,
+    height,
+    width,
+  });
+  const m = gmmMask((p as GmmParams).gaussians, height, width, op);
+  for (let i = 0; i < m.length; i++) {
+    check(
+      m[i] >= 0 && m[i] <= 1,
+      () => `mask[${i}] = ${m[i]} is outside [0, 1]`,
+    );
+  }
+}
+
+function channelMeans(b: Batch<Float32Array | Float64Array>): number[] {
+  const plane = b.height * b.width, out: number[] = [];
+  for (let j = 0; j < b.count * b.channels; j++) {
+    let s = 0;
+    for (let i = j * plane; i < (j + 1) * plane; i++) s += b.data[i];
+    out.push(s / plane);
+  }
+  return out;
+}
+
+/**
+ * Each channel's mean is kept (relative `tol`, absolute 1e-7 near zero). Holds
+ * for pipelines of frequency ops that keep the DC bin.
+ *
+ * @example
+ * ```ts
+ * import { gmm, pipe } from "@freqaug/freqaug";
+ * import { preservesChannelMeans } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(64).fill(0.5), count: 1, channels: 1, height: 8, width: 8 };
+ * await preservesChannelMeans(pipe(gmm({ sigma: 2 })), batch, 1);
+ * ```
+ */
+export async function preservesChannelMeans(
+  pipeline: Pipeline,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  tol = 1e-5,
+): Promise<void> {
+  const { images } = await augment(pipeline, batch, { seed, workers: 0 });
+  const before = channelMeans(batch), after = channelMeans(images);
+  before.forEach((m, j) => {
+    check(
+      Math.abs(after[j] - m) <= tol * Math.abs(m) + 1e-7,
+      () => `plane ${j}: mean ${m} became ${after[j]} (tolerance ${tol} relative)`,
+    );
+  });
+}
+
+function acEnergy(x: ArrayLike<number>, H: number, W: number): number {
+  const { re, im } = rfft2(x, H, W);
+  const V = (W >> 1) + 1;
+  let e = 0;
+  for (let u = 0; u < H; u++) {
+    for (let v = 0; v < V; v++) {
+      if (u === 0 && v === 0) continue;
+      // Columns with a mirror count twice in the full spectrum.
+      const w = v === 0 || (W % 2 === 0 && v === W >> 1) ? 1 : 2;
+      e += w * (re[u * V + v] ** 2 + im[u * V + v] ** 2);
+    }
+  }
+  return e;
+}
+
+function distance(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  from: number,
+  to: number,
+): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * Clarity grows with c: for the same draws and c1 < c2, every image plane keeps
+ * at least as much AC spectral energy, and ‖y − x‖₂ does not grow.
+ *
+ * @example
+ * ```ts
+ * import { gmm } from "@freqaug/freqaug";
+ * import { clarityGrowsWithC } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(64).map((_, i) => i % 3), count: 1, channels: 1, height: 8, width: 8 };
+ * await clarityGrowsWithC(gmm({ sigma: 2 }), 1, 4, batch, 7);
+ * ```
+ */
+export async function clarityGrowsWithC(
+  op: GmmOp,
+  c1: number,
+  c2: number,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+): Promise<void> {
+  const lo = Math.min(c1, c2), hi = Math.max(c1, c2);
+  const draws = sampleParams(pipe(op), {
+    seed,
+    count: batch.count,
+    height: batch.height,
+    width: batch.width,
+  });
+  const x64 = { ...batch, data: Float64Array.from(batch.data) };
+  const y1 = (await augment(pipe({ ...op, c: lo }), x64, { params: draws, workers: 0 }))
+    .images.data;
+  const y2 = (await augment(pipe({ ...op, c: hi }), x64, { params: draws, workers: 0 }))
+    .images.data;
+  const H = batch.height, W = batch.width, plane = H * W;
+  for (let j = 0; j < batch.count * batch.channels; j++) {
+    const a = j * plane, b = a + plane;
+    const e1 = acEnergy(y1.subarray(a, b), H, W),
+      e2 = acEnergy(y2.subarray(a, b), H, W);
+    const scale = acEnergy(x64.data.subarray(a, b), H, W);
+    check(
+      e2 >= e1 - 1e-9 * scale - 1e-12,
+      () => `plane ${j}: AC energy ${e1} at c=${lo} fell to ${e2} at c=${hi}`,
+    );
+    const d1 = distance(y1, x64.data, a, b), d2 = distance(y2, x64.data, a, b);
+    check(
+      d2 <= d1 + 1e-9 * Math.sqrt(scale) + 1e-12,
+      () => `plane ${j}: ‖y − x‖ ${d1} at c=${lo} grew to ${d2} at c=${hi}`,
+    );
+  }
+}
+
+/**
+ * With a huge c the mask is the identity: `y ≈ x` (absolute `tol`).
+ *
+ * @example
+ * ```ts
+ * import { gmm } from "@freqaug/freqaug";
+ * import { largeCIsIdentity } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(16).fill(0.25), count: 1, channels: 1, height: 4, width: 4 };
+ * await largeCIsIdentity(gmm({ sigma: 1 }), batch, 1);
+ * ```
+ */
+export async function largeCIsIdentity(
+  op: GmmOp,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  c = 1e6,
+  tol = 1e-5,
+): Promise<void> {
+  const { images } = await augment(pipe({ ...op, c }), batch, {
+    seed,
+    workers: 0,
+  });
+  for (let i = 0; i < batch.data.length; i++) {
+    check(
+      Math.abs(images.data[i] - batch.data[i]) <= tol,
+      () => `value ${i}: ${batch.data[i]} became ${images.data[i]} at c=${c}`,
+    );
+  }
+}
+
+/**
+ * The same seed gives identical bytes (and with workers as without).
+ *
+ * @example
+ * ```ts
+ * import { gmm, pipe } from "@freqaug/freqaug";
+ * import { deterministic } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(16).fill(0.25), count: 1, channels: 1, height: 4, width: 4 };
+ * await deterministic(pipe(gmm({ sigma: 1 })), batch, 3);
+ * ```
+ */
+export async function deterministic(
+  pipeline: Pipeline,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  options: AugmentOptions = {},
+): Promise<void> {
+  const a = await augment(pipeline, batch, { ...options, seed });
+  const b = await augment(pipeline, batch, { ...options, seed });
+  check(
+    sameBytes(a.images.data, b.images.data),
+    () => "two runs with the same seed differ",
+  );
+  check(
+    isDeepStrictEqual(a.params, b.params),
+    () => "two runs with the same seed drew different parameters",
+  );
+}
+
+/**
+ * Splitting a batch in two (the second half at `offset`) gives the same bytes
+ * and parameters as the whole.
+ *
+ * @example
+ * ```ts
+ * import { gmm, pipe } from "@freqaug/freqaug";
+ * import { splitInvariant } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(48).fill(0.25), count: 3, channels: 1, height: 4, width: 4 };
+ * await splitInvariant(pipe(gmm({ sigma: 1 })), batch, 3, 1);
+ * ```
+ */
+export async function splitInvariant(
+  pipeline: Pipeline,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  at: number,
+): Promise<void> {
+  const cut = Math.max(0, Math.min(batch.count, at));
+  const whole = await augment(pipeline, batch, { seed, workers: 0 });
+  const per = batch.channels * batch.height * batch.width;
+  const parts = [];
+  for (const [from, to] of [[0, cut], [cut, batch.count]]) {
+    if (to === from) continue;
+    const part = {
+      ...batch,
+      count: to - from,
+      data: batch.data.slice(from * per, to * per),
+    };
+    parts.push(await augment(pipeline, part, { seed, offset: from }));
+  }
+  const bytes = parts.flatMap((p) => Array.from(p.images.data));
+  check(
+    sameBytes(whole.images.data, bytes),
+    () => `splitting at ${cut} changed the output`,
+  );
+  check(
+    isDeepStrictEqual(whole.params, parts.flatMap((p) => p.params)),
+    () => `splitting at ${cut} changed the parameters`,
+  );
+}
+
+/**
+ * `sample` then `augment({ params })` equals `augment({ seed })`, and the
+ * parameters survive a JSON round trip.
+ *
+ * @example
+ * ```ts
+ * import { gmm, pipe } from "@freqaug/freqaug";
+ * import { replayable } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(16).fill(0.25), count: 1, channels: 1, height: 4, width: 4 };
+ * await replayable(pipe(gmm({ sigma: 1 })), batch, 3);
+ * ```
+ */
+export async function replayable(
+  pipeline: Pipeline,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+): Promise<void> {
+  const direct = await augment(pipeline, batch, { seed, workers: 0 });
+  const params = JSON.parse(JSON.stringify(
+    sampleParams(pipeline, {
+      seed,
+      count: batch.count,
+      height: batch.height,
+      width: batch.width,
+    }),
+  ));
+  const replay = await augment(pipeline, batch, { params, workers: 0 });
+  check(
+    sameBytes(direct.images.data, replay.images.data),
+    () => "replaying sampled parameters changed the output",
+  );
+}
+
+/**
+ * Spec encode∘decode is the identity, also through JSON text.
+ *
+ * @example
+ * ```ts
+ * import { gmm, pipe } from "@freqaug/freqaug";
+ * import { specRoundTrips } from "@freqaug/freqaug/testing";
+ * specRoundTrips(pipe(gmm()));
+ * ```
+ */
+export function specRoundTrips(pipeline: Pipeline): void {
+  const text = JSON.stringify(encodeSpec(pipeline));
+  const back = decodeSpec(text);
+  check(
+    back._tag === "Right",
+    () => `decoding the encoded spec failed: ${back._tag === "Left" ? back.left.message : ""}`,
+  );
+  if (back._tag === "Right") {
+    check(
+      isDeepStrictEqual(back.right, pipeline),
+      () => `round trip changed the pipeline: ${text}`,
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Property-testing kit for freqaug: fast-check arbitraries of images,
+ * pipelines and specs, and the laws of the ops as checkers that throw
+ * {@link LawViolation}. Use them to property-test a spec of your own.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { decodeSpec } from "@freqaug/freqaug";
+ * import { arbBatch, arbSeed, preservesChannelMeans } from "@freqaug/freqaug/testing";
+ *
+ * const spec = decodeSpec({ version: 1, ops: [{ op: "gmm", sigma: [1, 3], c: 2 }] });
+ * if (spec._tag === "Right") {
+ *   await fc.assert(
+ *     fc.asyncProperty(arbBatch({ maxSide: 16 }), arbSeed(), (b, s) => preservesChannelMeans(spec.right, b, s)),
+ *     { seed: 42, numRuns: 20 },
+ *   );
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export {
+  arbBatch,
+  arbFrequencyOp,
+  arbGmm,
+  arbOp,
+  arbPipeline,
+  arbSeed,
+  arbSpatialOp,
+  arbSpec,
+  type BatchArbOptions,
+} from "./arbitraries.ts";
+export {
+  clarityGrowsWithC,
+  deterministic,
+  largeCIsIdentity,
+  LawViolation,
+  maskInUnitRange,
+  preservesChannelMeans,
+  replayable,
+  specRoundTrips,
+  splitInvariant,
+} from "./laws.ts";
