@@ -77,3 +77,4 @@ export type { Batch } from "./src/api/validate.ts";
 export type { RealArray } from "./src/math/rfft2.ts";
 export { gmmMask } from "./src/math/gmm.ts";
 export { releaseWorkers } from "./src/cpu/pool.ts";
+export type { Either, Left, Right, TaskEither } from "./src/errors/either.ts";

@@ -10,6 +10,7 @@ import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe as flow } from "fp-ts/lib/function.js";
 import { fail, FreqaugError, orThrow } from "../errors/error.ts";
+import type { Either, TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeWith, SpecCodec } from "../spec/codec.ts";
 import type { RealArray } from "../math/rfft2.ts";
@@ -56,10 +57,15 @@ export interface AugmentResult<T extends RealArray = Float32Array> {
 
 /** Options of {@link sample}. */
 export interface SampleRequest {
+  /** Any safe integer. */
   readonly seed: number;
+  /** Number of samples. */
   readonly count: number;
+  /** Image height. */
   readonly height: number;
+  /** Image width. */
   readonly width: number;
+  /** Dataset index of the first sample. Default 0. */
   readonly offset?: number;
 }
 
@@ -86,7 +92,7 @@ function checkPipeline(pipeline: Pipeline): E.Either<FreqaugError, Pipeline> {
 export function sampleEither(
   pipeline: Pipeline,
   request: SampleRequest,
-): E.Either<FreqaugError, SampleParams[]> {
+): Either<FreqaugError, SampleParams[]> {
   return flow(
     checkPipeline(pipeline),
     E.chain(() => validateSeed(request?.seed)),
@@ -136,7 +142,7 @@ export function augmentTask<T extends RealArray>(
   pipeline: Pipeline,
   batch: Batch<T>,
   options: AugmentOptions = {},
-): TE.TaskEither<FreqaugError, AugmentResult<T>> {
+): TaskEither<FreqaugError, AugmentResult<T>> {
   const checked = flow(
     checkPipeline(pipeline),
     E.chain(() => validateBatch(batch)),

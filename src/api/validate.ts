@@ -16,10 +16,15 @@ import type { SampleParams } from "../params/types.ts";
  * Float64 data is computed and returned in float64.
  */
 export interface Batch<T extends RealArray = Float32Array> {
+  /** The values, planar NCHW. */
   readonly data: T;
+  /** Number of images N. */
   readonly count: number;
+  /** Channels per image C. */
   readonly channels: number;
+  /** Height H. */
   readonly height: number;
+  /** Width W. */
   readonly width: number;
 }
 

@@ -7,6 +7,7 @@
 
 import * as E from "fp-ts/lib/Either.js";
 import { FreqaugError, orThrow } from "../errors/error.ts";
+import type { Either } from "../errors/either.ts";
 import {
   AmplitudeRescaleCodec,
   ClampCodec,
@@ -208,7 +209,7 @@ function build<O extends Op>(
  */
 export function pipeEither(
   ...items: readonly (Op | Pipeline)[]
-): E.Either<FreqaugError, Pipeline> {
+): Either<FreqaugError, Pipeline> {
   const flat: unknown[] = [];
   for (const item of items) {
     if (

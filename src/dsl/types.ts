@@ -11,6 +11,7 @@ export type Range = readonly [number, number];
 
 /** The Gaussian mixture mask of the Fourier Domain Augmentations. */
 export interface GmmOp {
+  /** The tag. */
   readonly op: "gmm";
   /** Number of Gaussians drawn per sample, 1..1024. */
   readonly k: number;
@@ -28,39 +29,57 @@ export interface GmmOp {
 
 /** Multiplies each half-spectrum bin's magnitude by its own factor a ~ U(range). */
 export interface AmplitudeRescaleOp {
+  /** The tag. */
   readonly op: "amplitudeRescale";
+  /** Range of the per-bin magnitude factor. */
   readonly range: Range;
+  /** Leave the DC bin alone. */
   readonly keepDC: boolean;
+  /** Probability that the op applies to a sample. */
   readonly p: number;
 }
 
 /** Multiplies every bin by e^{iθ}, one θ ~ U(range) per sample (sign ± when includeNegatives). */
 export interface PhaseShiftOp {
+  /** The tag. */
   readonly op: "phaseShift";
+  /** Range of θ in radians. */
   readonly range: Range;
+  /** Negate θ with probability 1/2. */
   readonly includeNegatives: boolean;
+  /** Leave the DC bin alone. */
   readonly keepDC: boolean;
+  /** Probability that the op applies to a sample. */
   readonly p: number;
 }
 
 /** Zeroes each bin with probability q ~ U(k), one q per sample; DC is always kept. */
 export interface RandomFrequencyMaskOp {
+  /** The tag. */
   readonly op: "randomFrequencyMask";
+  /** Range of the per-sample drop probability q. */
   readonly k: Range;
+  /** Probability that the op applies to a sample. */
   readonly p: number;
 }
 
 /** Per channel (x - mean) / std. */
 export interface NormalizeOp {
+  /** The tag. */
   readonly op: "normalize";
+  /** Per-channel means (one value: all channels). */
   readonly mean: readonly number[];
+  /** Per-channel standard deviations, > 0, as many as means. */
   readonly std: readonly number[];
 }
 
 /** Clamps every value into [min, max]. */
 export interface ClampOp {
+  /** The tag. */
   readonly op: "clamp";
+  /** Lower bound. */
   readonly min: number;
+  /** Upper bound, >= min. */
   readonly max: number;
 }
 
@@ -79,7 +98,9 @@ export type OpName = Op["op"];
 
 /** A validated pipeline: the ops run in order on every sample. */
 export interface Pipeline {
+  /** Spec format version. */
   readonly version: 1;
+  /** The ops, in order. */
   readonly ops: readonly Op[];
 }
 

@@ -6,12 +6,15 @@
 
 import * as E from "fp-ts/lib/Either.js";
 import { FreqaugError } from "../errors/error.ts";
+import type { Either } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeWith, SpecCodec } from "./codec.ts";
 
 /** The JSON form of a pipeline. */
 export interface SpecJson {
+  /** Spec format version. */
   readonly version: 1;
+  /** The ops as JSON objects, every field written out. */
   readonly ops: readonly Record<string, unknown>[];
 }
 
@@ -27,7 +30,7 @@ export interface SpecJson {
  * // ops[0].sigma: got 0, expected a number > 0
  * ```
  */
-export function decodeSpec(json: unknown): E.Either<FreqaugError, Pipeline> {
+export function decodeSpec(json: unknown): Either<FreqaugError, Pipeline> {
   if (typeof json === "string") {
     try {
       json = JSON.parse(json);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc, { type Arbitrary } from "fast-check";
 import type { Batch } from "../api/validate.ts";
 import type {
   AmplitudeRescaleOp,
@@ -47,7 +47,7 @@ export interface BatchArbOptions {
  * const [b] = fc.sample(arbBatch({ maxSide: 8 }), { numRuns: 1, seed: 1 });
  * ```
  */
-export function arbBatch(options: BatchArbOptions = {}): fc.Arbitrary<Batch> {
+export function arbBatch(options: BatchArbOptions = {}): Arbitrary<Batch> {
   const { minSide = 1, maxSide = 24, maxCount = 3 } = options;
   const channels = options.channels !== undefined ? fc.constant(options.channels) : fc.constantFrom(1, 3);
   return fc.record({
@@ -68,11 +68,11 @@ export function arbBatch(options: BatchArbOptions = {}): fc.Arbitrary<Batch> {
 }
 
 /** Seeds: safe integers, negative ones included. */
-export function arbSeed(): fc.Arbitrary<number> {
+export function arbSeed(): Arbitrary<number> {
   return fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat());
 }
 
-function arbRange(lo: number, hi: number): fc.Arbitrary<Range> {
+function arbRange(lo: number, hi: number): Arbitrary<Range> {
   return fc.tuple(
     fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }),
     fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }),
@@ -94,7 +94,7 @@ const prob = fc.oneof(
  * fc.assert(fc.property(arbGmm(), (op) => op.k >= 1));
  * ```
  */
-export function arbGmm(maxK = 24): fc.Arbitrary<GmmOp> {
+export function arbGmm(maxK = 24): Arbitrary<GmmOp> {
   return fc.record({
     op: fc.constant("gmm" as const),
     k: fc.integer({ min: 1, max: maxK }),
@@ -106,7 +106,7 @@ export function arbGmm(maxK = 24): fc.Arbitrary<GmmOp> {
   });
 }
 
-function arbAmplitude(): fc.Arbitrary<AmplitudeRescaleOp> {
+function arbAmplitude(): Arbitrary<AmplitudeRescaleOp> {
   return fc.record({
     op: fc.constant("amplitudeRescale" as const),
     range: arbRange(0, 3),
@@ -115,7 +115,7 @@ function arbAmplitude(): fc.Arbitrary<AmplitudeRescaleOp> {
   });
 }
 
-function arbPhase(): fc.Arbitrary<PhaseShiftOp> {
+function arbPhase(): Arbitrary<PhaseShiftOp> {
   return fc.record({
     op: fc.constant("phaseShift" as const),
     range: arbRange(-2 * Math.PI, 2 * Math.PI),
@@ -125,7 +125,7 @@ function arbPhase(): fc.Arbitrary<PhaseShiftOp> {
   });
 }
 
-function arbFrequencyMask(): fc.Arbitrary<RandomFrequencyMaskOp> {
+function arbFrequencyMask(): Arbitrary<RandomFrequencyMaskOp> {
   return fc.record({
     op: fc.constant("randomFrequencyMask" as const),
     k: arbRange(0, 1),
@@ -134,14 +134,14 @@ function arbFrequencyMask(): fc.Arbitrary<RandomFrequencyMaskOp> {
 }
 
 /** Valid frequency ops of every kind. */
-export function arbFrequencyOp(): fc.Arbitrary<FrequencyOp> {
+export function arbFrequencyOp(): Arbitrary<FrequencyOp> {
   return fc.oneof(arbGmm(), arbAmplitude(), arbPhase(), arbFrequencyMask());
 }
 
 /** Valid spatial ops for `channels` channels. */
 export function arbSpatialOp(
   channels = 3,
-): fc.Arbitrary<NormalizeOp | ClampOp> {
+): Arbitrary<NormalizeOp | ClampOp> {
   const norm = fc.integer({ min: 0, max: 1 }).chain((one) => {
     const n = one ? 1 : channels;
     return fc.record({
@@ -165,7 +165,7 @@ export function arbSpatialOp(
 }
 
 /** Valid ops of every kind. */
-export function arbOp(channels = 3): fc.Arbitrary<Op> {
+export function arbOp(channels = 3): Arbitrary<Op> {
   return fc.oneof({ arbitrary: arbFrequencyOp(), weight: 3 }, {
     arbitrary: arbSpatialOp(channels),
     weight: 1,
@@ -184,7 +184,7 @@ export function arbOp(channels = 3): fc.Arbitrary<Op> {
  */
 export function arbPipeline(
   options: { readonly maxOps?: number; readonly channels?: number } = {},
-): fc.Arbitrary<Pipeline> {
+): Arbitrary<Pipeline> {
   return fc.array(arbOp(options.channels ?? 3), {
     minLength: 1,
     maxLength: options.maxOps ?? 4,
@@ -194,6 +194,6 @@ export function arbPipeline(
 /** Valid spec JSON values, as `encodeSpec` writes them. */
 export function arbSpec(
   options: { readonly maxOps?: number; readonly channels?: number } = {},
-): fc.Arbitrary<SpecJson> {
+): Arbitrary<SpecJson> {
   return arbPipeline(options).map(encodeSpec);
 }

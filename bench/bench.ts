@@ -1,0 +1,148 @@
+// Benchmarks: prints one JSON line per measurement.
+//
+//   deno task bench            all of it
+//   deno task bench --quick    fewer repeats (for a smoke run)
+//
+// Lines: { backend, op, impl?, channels, height, width, batch, threads?, img_per_s }.
+// For the FFT lines a "batch" is one plane and img_per_s counts planes
+// through rfft2 + irfft2.
+import FFT from "fft.js";
+import { augment, gmm, pipe, releaseWorkers } from "../mod.ts";
+import { planRfft2 } from "../src/math/rfft2.ts";
+import { hardwareThreads } from "../src/cpu/pool.ts";
+
+const quick = Deno.args.includes("--quick");
+const MIN_MS = quick ? 300 : 1500;
+
+function emit(line: Record<string, unknown>): void {
+  console.log(JSON.stringify(line));
+}
+
+/** Runs `fn` until MIN_MS has passed (after one warm-up) and returns calls per second. */
+async function rate(fn: () => unknown | Promise<unknown>): Promise<number> {
+  await fn();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < MIN_MS) {
+    await fn();
+    n++;
+  }
+  return (n * 1000) / (performance.now() - t0);
+}
+
+function filled(n: number): Float32Array {
+  let s = 1;
+  return new Float32Array(n).map(() => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  });
+}
+
+// 1. The GMM (lightly's settings) on the CPU backend, one thread and all cores.
+const pipeline = pipe(gmm({ k: 20, sigma: [10, 15], c: 1 }));
+for (const [size, batch] of [[224, 64], [32, 64], [512, 64]] as const) {
+  const data = filled(batch * 3 * size * size);
+  for (const workers of [0, undefined]) {
+    const b = { data, count: batch, channels: 3, height: size, width: size };
+    const perSec = await rate(() => augment(pipeline, b, { seed: 1, workers }));
+    emit({
+      backend: "cpu",
+      op: "gmm",
+      channels: 3,
+      height: size,
+      width: size,
+      batch,
+      threads: workers === 0 ? 1 : Math.min(hardwareThreads(), batch),
+      img_per_s: +(perSec * batch).toFixed(1),
+    });
+  }
+}
+releaseWorkers();
+
+// 2. The FFT alone: rfft2 + irfft2 of one plane, ours beside npm FFTs.
+function ours(n: number): () => void {
+  const rf = planRfft2(n, n), x = filled(n * n), y = new Float32Array(n * n);
+  return () => {
+    rf.forwardRows(x, 0);
+    for (let v = 0; v < rf.V; v++) {
+      rf.forwardColumn(v);
+      rf.inverseColumn(v);
+    }
+    rf.inverseRows(y, 0, 1 / (n * n));
+  };
+}
+
+/** fft.js (radix-4, powers of two): real row transforms, complex column transforms, inverse. */
+function fftjs(n: number): () => void {
+  const f = new FFT(n);
+  const x = filled(n * n), V = n / 2 + 1;
+  const spec = new Float64Array(2 * n * V), row = f.createComplexArray() as number[];
+  const col = f.createComplexArray() as number[], tmp = f.createComplexArray() as number[];
+  const input = new Array<number>(n), out = new Float32Array(n * n);
+  return () => {
+    for (let h = 0; h < n; h++) {
+      for (let w = 0; w < n; w++) input[w] = x[h * n + w];
+      f.realTransform(row, input);
+      for (let v = 0; v < V; v++) {
+        spec[2 * (v * n + h)] = row[2 * v];
+        spec[2 * (v * n + h) + 1] = row[2 * v + 1];
+      }
+    }
+    for (let v = 0; v < V; v++) {
+      for (let i = 0; i < 2 * n; i++) col[i] = spec[2 * v * n + i];
+      f.transform(tmp, col);
+      f.inverseTransform(col, tmp);
+      for (let i = 0; i < 2 * n; i++) spec[2 * v * n + i] = col[i];
+    }
+    for (let h = 0; h < n; h++) {
+      for (let v = 0; v < V; v++) {
+        row[2 * v] = spec[2 * (v * n + h)];
+        row[2 * v + 1] = spec[2 * (v * n + h) + 1];
+      }
+      f.completeSpectrum(row);
+      f.inverseTransform(tmp, row);
+      for (let w = 0; w < n; w++) out[h * n + w] = tmp[2 * w];
+    }
+  };
+}
+
+// kissfft-wasm's Emscripten loader fetches its .wasm by path when fetch exists;
+// without fetch it reads the file, so fetch is hidden while it loads.
+async function loadKiss(): Promise<typeof import("kissfft-wasm") | null> {
+  const saved = globalThis.fetch;
+  try {
+    (globalThis as { fetch?: unknown }).fetch = undefined;
+    const kiss = await import("kissfft-wasm");
+    const { waitLoading } = await import("kissfft-wasm/lib/wasm.js");
+    await waitLoading();
+    return kiss;
+  } catch (e) {
+    console.error(`kissfft-wasm unavailable: ${e}`);
+    return null;
+  } finally {
+    globalThis.fetch = saved;
+  }
+}
+const kiss = await loadKiss();
+
+for (const n of [224, 256, 512]) {
+  const impls: [string, () => void][] = [["freqaug", ours(n)]];
+  if ((n & (n - 1)) === 0) impls.push(["fft.js", fftjs(n)]);
+  if (kiss) {
+    const x = filled(n * n);
+    impls.push(["kissfft-wasm", () => kiss.irfft2d(kiss.rfft2d(x, n, n), n, n)]);
+  }
+  for (const [impl, fn] of impls) {
+    emit({
+      backend: "cpu",
+      op: "rfft2+irfft2",
+      impl,
+      channels: 1,
+      height: n,
+      width: n,
+      batch: 1,
+      threads: 1,
+      img_per_s: +(await rate(fn)).toFixed(1),
+    });
+  }
+}

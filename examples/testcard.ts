@@ -1,0 +1,45 @@
+// A generated test card where frequency masking is visible: sharp edges,
+// gratings of several frequencies, smooth gradients and coloured regions.
+import type { Batch } from "../mod.ts";
+
+/** A 3-channel H×W test card with values in [0, 1]. */
+export function testCard(height = 224, width = 224): Batch {
+  const plane = height * width;
+  const data = new Float32Array(3 * plane);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const fx = x / width, fy = y / height;
+      let r: number, g: number, b: number;
+      if (fy < 0.25) {
+        // Gratings: frequency rises from left to right.
+        const f = 2 + Math.floor(fx * 4) * 6;
+        const v = 0.5 + 0.5 * Math.sin(2 * Math.PI * f * fx);
+        r = g = b = v;
+      } else if (fy < 0.5) {
+        // Smooth gradients.
+        r = fx;
+        g = 1 - fx;
+        b = fy * 2 - 0.5;
+      } else if (fy < 0.75) {
+        // Coloured blocks with sharp edges.
+        const k = Math.floor(fx * 6);
+        const palette = [[0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.1, 0.2, 0.9], [0.95, 0.85, 0.1], [0.6, 0.1, 0.7], [
+          0.1,
+          0.8,
+          0.8,
+        ]];
+        [r, g, b] = palette[k];
+      } else {
+        // Checkerboard and a disc.
+        const check = (Math.floor(x / 8) + Math.floor(y / 8)) % 2;
+        const d = Math.hypot(fx - 0.7, fy - 0.875) < 0.08 ? 1 : 0;
+        r = g = b = d ? 0.95 : check ? 0.8 : 0.2;
+      }
+      const i = y * width + x;
+      data[i] = r;
+      data[plane + i] = g;
+      data[2 * plane + i] = b;
+    }
+  }
+  return { data, count: 1, channels: 3, height, width };
+}

@@ -1,0 +1,39 @@
+// The examples run as documented.
+import assert from "node:assert/strict";
+import { checkSpec } from "../examples/property_test.ts";
+import { FreqaugError } from "../mod.ts";
+
+Deno.test("examples/property_test.ts: the laws hold for its spec", async () => {
+  const p = await checkSpec({
+    version: 1,
+    ops: [{ op: "gmm", k: 12, sigma: [2, 6], c: 4 }, { op: "phaseShift", range: [0.1, 0.3], includeNegatives: true }],
+  }, { numRuns: 10 });
+  assert.equal(p.ops.length, 2);
+});
+
+Deno.test("examples/property_test.ts: a spec that does not keep DC is caught", async () => {
+  await assert.rejects(
+    () => checkSpec({ version: 1, ops: [{ op: "gmm", sigma: [1, 3], keepDC: false }] }, { numRuns: 25 }),
+    /Property failed/,
+  );
+  await assert.rejects(() => checkSpec({ version: 1, ops: [{ op: "gmm", c: 0 }] }), FreqaugError);
+});
+
+Deno.test("deno task demo writes its images and parameters", async () => {
+  const root = new URL("../", import.meta.url);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "demo"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.match(text, /backend: cpu/);
+  for (const f of ["input.png", "view-0.png", "view-3.png", "params.json"]) {
+    const bytes = await Deno.readFile(new URL(`out/demo/${f}`, root));
+    assert.ok(bytes.length > 100, f);
+  }
+  const png = await Deno.readFile(new URL("out/demo/view-0.png", root));
+  assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+});
