@@ -9,7 +9,7 @@
 import FFT from "fft.js";
 import { augment, gmm, pipe, releaseWorkers } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
-import { hardwareThreads } from "../src/cpu/pool.ts";
+import { workerCount } from "../src/cpu/backend.ts";
 
 const quick = Deno.args.includes("--quick");
 const MIN_MS = quick ? 300 : 1500;
@@ -52,7 +52,7 @@ for (const [size, batch] of [[224, 64], [32, 64], [512, 64]] as const) {
       height: size,
       width: size,
       batch,
-      threads: workers === 0 ? 1 : Math.min(hardwareThreads(), batch),
+      threads: Math.max(1, workerCount(batch, 3 * size * size, workers)),
       img_per_s: +(perSec * batch).toFixed(1),
     });
   }
@@ -64,10 +64,7 @@ function ours(n: number): () => void {
   const rf = planRfft2(n, n), x = filled(n * n), y = new Float32Array(n * n);
   return () => {
     rf.forwardRows(x, 0);
-    for (let v = 0; v < rf.V; v++) {
-      rf.forwardColumn(v);
-      rf.inverseColumn(v);
-    }
+    rf.filterColumns(null, null);
     rf.inverseRows(y, 0, 1 / (n * n));
   };
 }

@@ -113,8 +113,10 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-Deno.test("radices: 4s first, then primes, product is n", () => {
-  assert.deepEqual(radices(224), [4, 4, 2, 7]);
+Deno.test("radices: 8s and 4s for the power of two, then primes; product is n", () => {
+  assert.deepEqual(radices(224), [8, 4, 7]);
+  assert.deepEqual(radices(1024), [8, 8, 4, 4]);
+  assert.deepEqual(radices(2 * 3 * 7), [2, 3, 7]);
   assert.deepEqual(radices(97), [97]);
   for (let n = 1; n <= 500; n++) {
     assert.equal(radices(n).reduce((a, b) => a * b, 1), n);

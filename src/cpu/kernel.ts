@@ -68,7 +68,6 @@ export function runImages(
   const plane = H * W;
   const rf = planRfft2(H, W);
   const mult = multiplierFor(H, W);
-  const V = rf.V;
   for (let s = 0; s < count; s++) {
     const base = (first + s) * C * plane;
     for (const stage of stages) {
@@ -77,27 +76,10 @@ export function runImages(
         continue;
       }
       if (!mult.build(stage, params[s])) continue;
-      const { re: mr, im: mi, complex } = mult;
-      const { re, im } = rf;
+      const mi = mult.complex ? mult.im : null;
       for (let c = 0; c < C; c++) {
         rf.forwardRows(data, base + c * plane);
-        for (let v = 0; v < V; v++) {
-          const o = v * H;
-          rf.forwardColumn(v);
-          if (complex) {
-            for (let u = o; u < o + H; u++) {
-              const a = re[u], b = im[u], x = mr[u], y = mi[u];
-              re[u] = a * x - b * y;
-              im[u] = a * y + b * x;
-            }
-          } else {
-            for (let u = o; u < o + H; u++) {
-              re[u] *= mr[u];
-              im[u] *= mr[u];
-            }
-          }
-          rf.inverseColumn(v);
-        }
+        rf.filterColumns(mult.re, mi);
         rf.inverseRows(data, base + c * plane);
       }
     }

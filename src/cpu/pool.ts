@@ -27,7 +27,7 @@ export interface JobResult {
   readonly error?: string;
 }
 
-const IDLE_MS = 150;
+const IDLE_MS = 300;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 interface Slot {

@@ -31,6 +31,27 @@ export interface ComplexFft {
    * `im[off .. off+n)`. Pass the arrays swapped for the unscaled inverse.
    */
   forward(re: Float64Array, im: Float64Array, off?: number): void;
+  /**
+   * In-place forward DFTs of `count` interleaved sequences: element k of
+   * sequence b at `k * count + b`. Pass the arrays swapped for the inverse.
+   */
+  forwardMany(re: Float64Array, im: Float64Array, count: number): void;
+}
+
+/** forwardMany through forward, one gathered sequence at a time. */
+function gatherEach(plan: ComplexFft, re: Float64Array, im: Float64Array, count: number): void {
+  const n = plan.n, cr = new Float64Array(n), ci = new Float64Array(n);
+  for (let b = 0; b < count; b++) {
+    for (let k = 0; k < n; k++) {
+      cr[k] = re[k * count + b];
+      ci[k] = im[k * count + b];
+    }
+    plan.forward(cr, ci);
+    for (let k = 0; k < n; k++) {
+      re[k * count + b] = cr[k];
+      im[k * count + b] = ci[k];
+    }
+  }
 }
 
 interface Stage {
@@ -43,13 +64,20 @@ interface Stage {
   readonly ci: Float64Array; // sin(2π tk/p)
 }
 
-/** Prime factors of n, radix 4 first, then 2, 3, 5, 7 and larger primes. */
+/** The radix sequence of n: radix 8s and 4s for its power of two, then its odd prime factors. */
 export function radices(n: number): number[] {
   const out: number[] = [];
-  let m = n;
-  while (m % 4 === 0) {
-    out.push(4);
-    m /= 4;
+  let m = n, e = 0;
+  while (m % 2 === 0) {
+    m /= 2;
+    e++;
+  }
+  // Powers of two as radix 8s and 4s; a lone 2 only when n has a single factor 2.
+  if (e === 1) out.push(2);
+  else {
+    const fours = e % 3 === 1 ? 2 : e % 3 === 2 ? 1 : 0;
+    for (let i = 0; i < (e - 2 * fours) / 3; i++) out.push(8);
+    for (let i = 0; i < fours; i++) out.push(4);
   }
   for (let f = 2; f * f <= m; f++) {
     while (m % f === 0) {
@@ -74,9 +102,10 @@ function makeStage(p: number, len: number, stride: number, n: number): Stage {
     }
   }
   const h = (p - 1) >> 1;
-  const cr = new Float64Array(p > 4 ? h * h : 0);
-  const ci = new Float64Array(p > 4 ? h * h : 0);
-  if (p > 4) {
+  const generic = p % 2 === 1 && p > 7;
+  const cr = new Float64Array(generic ? h * h : 0);
+  const ci = new Float64Array(generic ? h * h : 0);
+  if (generic) {
     for (let k = 1; k <= h; k++) {
       for (let t = 1; t <= h; t++) {
         const [c, s] = twiddle((t * k) % p, p);
@@ -90,6 +119,7 @@ function makeStage(p: number, len: number, stride: number, n: number): Stage {
 
 function pass2(
   st: Stage,
+  s: number,
   xr: Float64Array,
   xi: Float64Array,
   xo: number,
@@ -97,7 +127,7 @@ function pass2(
   yi: Float64Array,
   yo: number,
 ): void {
-  const s = st.stride, m = st.len / 2, twr = st.twr, twi = st.twi;
+  const m = st.len / 2, twr = st.twr, twi = st.twi;
   for (let j = 0; j < m; j++) {
     const wr = twr[j], wi = twi[j];
     const i0 = xo + s * j, i1 = i0 + s * m, o0 = yo + s * 2 * j, o1 = o0 + s;
@@ -114,6 +144,7 @@ function pass2(
 
 function pass3(
   st: Stage,
+  s: number,
   xr: Float64Array,
   xi: Float64Array,
   xo: number,
@@ -121,7 +152,7 @@ function pass3(
   yi: Float64Array,
   yo: number,
 ): void {
-  const s = st.stride, m = st.len / 3, twr = st.twr, twi = st.twi;
+  const m = st.len / 3, twr = st.twr, twi = st.twi;
   const c = 0.86602540378443864676;
   for (let j = 0; j < m; j++) {
     const w1r = twr[2 * j],
@@ -150,6 +181,7 @@ function pass3(
 
 function pass4(
   st: Stage,
+  s: number,
   xr: Float64Array,
   xi: Float64Array,
   xo: number,
@@ -157,7 +189,7 @@ function pass4(
   yi: Float64Array,
   yo: number,
 ): void {
-  const s = st.stride, m = st.len / 4, twr = st.twr, twi = st.twi;
+  const m = st.len / 4, twr = st.twr, twi = st.twi;
   for (let j = 0; j < m; j++) {
     const w1r = twr[3 * j], w1i = twi[3 * j];
     const w2r = twr[3 * j + 1], w2i = twi[3 * j + 1];
@@ -186,9 +218,184 @@ function pass4(
   }
 }
 
-/** Odd radix p (5, 7 and the direct-DFT primes), pairing inputs t and p-t. */
+const SQRT1_2 = 0.70710678118654752440;
+
+function pass8(
+  st: Stage,
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const m = st.len / 8, twr = st.twr, twi = st.twi, sm = s * m;
+  for (let j = 0; j < m; j++) {
+    const t = 7 * j;
+    const w1r = twr[t], w1i = twi[t], w2r = twr[t + 1], w2i = twi[t + 1];
+    const w3r = twr[t + 2], w3i = twi[t + 2], w4r = twr[t + 3], w4i = twi[t + 3];
+    const w5r = twr[t + 4], w5i = twi[t + 4], w6r = twr[t + 5], w6i = twi[t + 5];
+    const w7r = twr[t + 6], w7i = twi[t + 6];
+    const i0 = xo + s * j, o0 = yo + s * 8 * j;
+    for (let q = 0; q < s; q++) {
+      const b = i0 + q;
+      const a0r = xr[b], a0i = xi[b], a1r = xr[b + sm], a1i = xi[b + sm];
+      const a2r = xr[b + 2 * sm], a2i = xi[b + 2 * sm], a3r = xr[b + 3 * sm], a3i = xi[b + 3 * sm];
+      const a4r = xr[b + 4 * sm], a4i = xi[b + 4 * sm], a5r = xr[b + 5 * sm], a5i = xi[b + 5 * sm];
+      const a6r = xr[b + 6 * sm], a6i = xi[b + 6 * sm], a7r = xr[b + 7 * sm], a7i = xi[b + 7 * sm];
+      // 4-point DFTs of the even and odd inputs.
+      let t0r = a0r + a4r, t0i = a0i + a4i, t1r = a0r - a4r, t1i = a0i - a4i;
+      let t2r = a2r + a6r, t2i = a2i + a6i, t3r = a2r - a6r, t3i = a2i - a6i;
+      const e0r = t0r + t2r, e0i = t0i + t2i, e2r = t0r - t2r, e2i = t0i - t2i;
+      const e1r = t1r + t3i, e1i = t1i - t3r, e3r = t1r - t3i, e3i = t1i + t3r;
+      t0r = a1r + a5r, t0i = a1i + a5i, t1r = a1r - a5r, t1i = a1i - a5i;
+      t2r = a3r + a7r, t2i = a3i + a7i, t3r = a3r - a7r, t3i = a3i - a7i;
+      const o0r = t0r + t2r, o0i = t0i + t2i, o2r = t0r - t2r, o2i = t0i - t2i;
+      const o1r = t1r + t3i, o1i = t1i - t3r, o3r = t1r - t3i, o3i = t1i + t3r;
+      // Odd parts times W8^k.
+      const p1r = SQRT1_2 * (o1r + o1i), p1i = SQRT1_2 * (o1i - o1r);
+      const p2r = o2i, p2i = -o2r;
+      const p3r = SQRT1_2 * (o3i - o3r), p3i = -SQRT1_2 * (o3i + o3r);
+      const o = o0 + q;
+      yr[o] = e0r + o0r;
+      yi[o] = e0i + o0i;
+      let br = e1r + p1r, bi = e1i + p1i;
+      yr[o + s] = br * w1r - bi * w1i;
+      yi[o + s] = br * w1i + bi * w1r;
+      br = e2r + p2r, bi = e2i + p2i;
+      yr[o + 2 * s] = br * w2r - bi * w2i;
+      yi[o + 2 * s] = br * w2i + bi * w2r;
+      br = e3r + p3r, bi = e3i + p3i;
+      yr[o + 3 * s] = br * w3r - bi * w3i;
+      yi[o + 3 * s] = br * w3i + bi * w3r;
+      br = e0r - o0r, bi = e0i - o0i;
+      yr[o + 4 * s] = br * w4r - bi * w4i;
+      yi[o + 4 * s] = br * w4i + bi * w4r;
+      br = e1r - p1r, bi = e1i - p1i;
+      yr[o + 5 * s] = br * w5r - bi * w5i;
+      yi[o + 5 * s] = br * w5i + bi * w5r;
+      br = e2r - p2r, bi = e2i - p2i;
+      yr[o + 6 * s] = br * w6r - bi * w6i;
+      yi[o + 6 * s] = br * w6i + bi * w6r;
+      br = e3r - p3r, bi = e3i - p3i;
+      yr[o + 7 * s] = br * w7r - bi * w7i;
+      yi[o + 7 * s] = br * w7i + bi * w7r;
+    }
+  }
+}
+
+const C5_1 = 0.30901699437494742410, C5_2 = -0.80901699437494742410;
+const S5_1 = 0.95105651629515357212, S5_2 = 0.58778525229247312917;
+
+function pass5(
+  st: Stage,
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const m = st.len / 5, twr = st.twr, twi = st.twi, sm = s * m;
+  for (let j = 0; j < m; j++) {
+    const t = 4 * j;
+    const w1r = twr[t], w1i = twi[t], w2r = twr[t + 1], w2i = twi[t + 1];
+    const w3r = twr[t + 2], w3i = twi[t + 2], w4r = twr[t + 3], w4i = twi[t + 3];
+    const i0 = xo + s * j, o0 = yo + s * 5 * j;
+    for (let q = 0; q < s; q++) {
+      const b = i0 + q;
+      const a0r = xr[b], a0i = xi[b];
+      const a1r = xr[b + sm], a1i = xi[b + sm], a4r = xr[b + 4 * sm], a4i = xi[b + 4 * sm];
+      const a2r = xr[b + 2 * sm], a2i = xi[b + 2 * sm], a3r = xr[b + 3 * sm], a3i = xi[b + 3 * sm];
+      const s1r = a1r + a4r, s1i = a1i + a4i, d1r = a1r - a4r, d1i = a1i - a4i;
+      const s2r = a2r + a3r, s2i = a2i + a3i, d2r = a2r - a3r, d2i = a2i - a3i;
+      const c1r = a0r + C5_1 * s1r + C5_2 * s2r, c1i = a0i + C5_1 * s1i + C5_2 * s2i;
+      const c2r = a0r + C5_2 * s1r + C5_1 * s2r, c2i = a0i + C5_2 * s1i + C5_1 * s2i;
+      const e1r = S5_1 * d1r + S5_2 * d2r, e1i = S5_1 * d1i + S5_2 * d2i;
+      const e2r = S5_2 * d1r - S5_1 * d2r, e2i = S5_2 * d1i - S5_1 * d2i;
+      const o = o0 + q;
+      yr[o] = a0r + s1r + s2r;
+      yi[o] = a0i + s1i + s2i;
+      let br = c1r + e1i, bi = c1i - e1r;
+      yr[o + s] = br * w1r - bi * w1i;
+      yi[o + s] = br * w1i + bi * w1r;
+      br = c1r - e1i, bi = c1i + e1r;
+      yr[o + 4 * s] = br * w4r - bi * w4i;
+      yi[o + 4 * s] = br * w4i + bi * w4r;
+      br = c2r + e2i, bi = c2i - e2r;
+      yr[o + 2 * s] = br * w2r - bi * w2i;
+      yi[o + 2 * s] = br * w2i + bi * w2r;
+      br = c2r - e2i, bi = c2i + e2r;
+      yr[o + 3 * s] = br * w3r - bi * w3i;
+      yi[o + 3 * s] = br * w3i + bi * w3r;
+    }
+  }
+}
+
+const C7_1 = 0.62348980185873353053, C7_2 = -0.22252093395631440429, C7_3 = -0.90096886790241912624;
+const S7_1 = 0.78183148246802980871, S7_2 = 0.97492791218182360702, S7_3 = 0.43388373911755812048;
+
+function pass7(
+  st: Stage,
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  xo: number,
+  yr: Float64Array,
+  yi: Float64Array,
+  yo: number,
+): void {
+  const m = st.len / 7, twr = st.twr, twi = st.twi, sm = s * m;
+  for (let j = 0; j < m; j++) {
+    const t = 6 * j;
+    const i0 = xo + s * j, o0 = yo + s * 7 * j;
+    for (let q = 0; q < s; q++) {
+      const b = i0 + q;
+      const a0r = xr[b], a0i = xi[b];
+      const a1r = xr[b + sm], a1i = xi[b + sm], a6r = xr[b + 6 * sm], a6i = xi[b + 6 * sm];
+      const a2r = xr[b + 2 * sm], a2i = xi[b + 2 * sm], a5r = xr[b + 5 * sm], a5i = xi[b + 5 * sm];
+      const a3r = xr[b + 3 * sm], a3i = xi[b + 3 * sm], a4r = xr[b + 4 * sm], a4i = xi[b + 4 * sm];
+      const s1r = a1r + a6r, s1i = a1i + a6i, d1r = a1r - a6r, d1i = a1i - a6i;
+      const s2r = a2r + a5r, s2i = a2i + a5i, d2r = a2r - a5r, d2i = a2i - a5i;
+      const s3r = a3r + a4r, s3i = a3i + a4i, d3r = a3r - a4r, d3i = a3i - a4i;
+      // C_k = a0 + sum_t s_t cos(2π tk/7), D_k = sum_t d_t sin(2π tk/7)
+      const c1r = a0r + C7_1 * s1r + C7_2 * s2r + C7_3 * s3r, c1i = a0i + C7_1 * s1i + C7_2 * s2i + C7_3 * s3i;
+      const c2r = a0r + C7_2 * s1r + C7_3 * s2r + C7_1 * s3r, c2i = a0i + C7_2 * s1i + C7_3 * s2i + C7_1 * s3i;
+      const c3r = a0r + C7_3 * s1r + C7_1 * s2r + C7_2 * s3r, c3i = a0i + C7_3 * s1i + C7_1 * s2i + C7_2 * s3i;
+      const e1r = S7_1 * d1r + S7_2 * d2r + S7_3 * d3r, e1i = S7_1 * d1i + S7_2 * d2i + S7_3 * d3i;
+      const e2r = S7_2 * d1r - S7_3 * d2r - S7_1 * d3r, e2i = S7_2 * d1i - S7_3 * d2i - S7_1 * d3i;
+      const e3r = S7_3 * d1r - S7_1 * d2r + S7_2 * d3r, e3i = S7_3 * d1i - S7_1 * d2i + S7_2 * d3i;
+      const o = o0 + q;
+      yr[o] = a0r + s1r + s2r + s3r;
+      yi[o] = a0i + s1i + s2i + s3i;
+      let br = c1r + e1i, bi = c1i - e1r, wr = twr[t], wi = twi[t];
+      yr[o + s] = br * wr - bi * wi;
+      yi[o + s] = br * wi + bi * wr;
+      br = c2r + e2i, bi = c2i - e2r, wr = twr[t + 1], wi = twi[t + 1];
+      yr[o + 2 * s] = br * wr - bi * wi;
+      yi[o + 2 * s] = br * wi + bi * wr;
+      br = c3r + e3i, bi = c3i - e3r, wr = twr[t + 2], wi = twi[t + 2];
+      yr[o + 3 * s] = br * wr - bi * wi;
+      yi[o + 3 * s] = br * wi + bi * wr;
+      br = c3r - e3i, bi = c3i + e3r, wr = twr[t + 3], wi = twi[t + 3];
+      yr[o + 4 * s] = br * wr - bi * wi;
+      yi[o + 4 * s] = br * wi + bi * wr;
+      br = c2r - e2i, bi = c2i + e2r, wr = twr[t + 4], wi = twi[t + 4];
+      yr[o + 5 * s] = br * wr - bi * wi;
+      yi[o + 5 * s] = br * wi + bi * wr;
+      br = c1r - e1i, bi = c1i + e1r, wr = twr[t + 5], wi = twi[t + 5];
+      yr[o + 6 * s] = br * wr - bi * wi;
+      yi[o + 6 * s] = br * wi + bi * wr;
+    }
+  }
+}
+
+/** Odd radix p > 7 (the direct-DFT primes), pairing inputs t and p-t. */
 function passOdd(
   st: Stage,
+  s: number,
   xr: Float64Array,
   xi: Float64Array,
   xo: number,
@@ -200,7 +407,7 @@ function passOdd(
   dr: Float64Array,
   di: Float64Array,
 ): void {
-  const p = st.p, h = (p - 1) >> 1, s = st.stride, m = st.len / p;
+  const p = st.p, h = (p - 1) >> 1, m = st.len / p;
   const twr = st.twr, twi = st.twi, cr = st.cr, ci = st.ci;
   for (let j = 0; j < m; j++) {
     const tw = j * (p - 1);
@@ -249,8 +456,8 @@ function passOdd(
 class StockhamFft implements ComplexFft {
   readonly strategy: string;
   private readonly stages: Stage[];
-  private readonly sr: Float64Array;
-  private readonly si: Float64Array;
+  private sr: Float64Array;
+  private si: Float64Array;
   private readonly tmp: Float64Array[];
   constructor(readonly n: number, rad: number[]) {
     this.strategy = `stockham(${rad.join("x")})`;
@@ -267,21 +474,42 @@ class StockhamFft implements ComplexFft {
     this.tmp = [0, 1, 2, 3].map(() => new Float64Array(h));
   }
   forward(re: Float64Array, im: Float64Array, off = 0): void {
+    this.run(re, im, off, 1);
+  }
+  forwardMany(re: Float64Array, im: Float64Array, count: number): void {
+    this.run(re, im, 0, count);
+  }
+  private run(re: Float64Array, im: Float64Array, off: number, count: number): void {
+    const size = this.n * count;
+    if (this.sr.length < size) {
+      this.sr = new Float64Array(size);
+      this.si = new Float64Array(size);
+    }
     let xr = re, xi = im, xo = off, yr = this.sr, yi = this.si, yo = 0;
     const [a, b, c, d] = this.tmp;
     for (const st of this.stages) {
+      const s = st.stride * count;
       switch (st.p) {
         case 2:
-          pass2(st, xr, xi, xo, yr, yi, yo);
+          pass2(st, s, xr, xi, xo, yr, yi, yo);
           break;
         case 3:
-          pass3(st, xr, xi, xo, yr, yi, yo);
+          pass3(st, s, xr, xi, xo, yr, yi, yo);
           break;
         case 4:
-          pass4(st, xr, xi, xo, yr, yi, yo);
+          pass4(st, s, xr, xi, xo, yr, yi, yo);
+          break;
+        case 5:
+          pass5(st, s, xr, xi, xo, yr, yi, yo);
+          break;
+        case 7:
+          pass7(st, s, xr, xi, xo, yr, yi, yo);
+          break;
+        case 8:
+          pass8(st, s, xr, xi, xo, yr, yi, yo);
           break;
         default:
-          passOdd(st, xr, xi, xo, yr, yi, yo, a, b, c, d);
+          passOdd(st, s, xr, xi, xo, yr, yi, yo, a, b, c, d);
       }
       const tr = xr, ti = xi, to = xo;
       xr = yr;
@@ -292,8 +520,8 @@ class StockhamFft implements ComplexFft {
       yo = to;
     }
     if (xr !== re) {
-      re.set(xr.subarray(0, this.n), off);
-      im.set(xi.subarray(0, this.n), off);
+      re.set(xr.subarray(0, size), off);
+      im.set(xi.subarray(0, size), off);
     }
   }
 }
@@ -336,6 +564,9 @@ class BluesteinFft implements ComplexFft {
     this.ar = new Float64Array(m);
     this.ai = new Float64Array(m);
   }
+  forwardMany(re: Float64Array, im: Float64Array, count: number): void {
+    gatherEach(this, re, im, count);
+  }
   forward(re: Float64Array, im: Float64Array, off = 0): void {
     const { n, m, chr, chi, ar, ai, fbr, fbi } = this;
     for (let k = 0; k < n; k++) {
@@ -364,6 +595,7 @@ class IdentityFft implements ComplexFft {
   readonly n = 1;
   readonly strategy = "identity";
   forward(): void {}
+  forwardMany(): void {}
 }
 
 const cache = new Map<string, ComplexFft>();

@@ -2,9 +2,10 @@
  * Real 2-D FFTs with numpy's `rfft2`/`irfft2` semantics, for any H, W >= 1.
  *
  * The half-spectrum (U = H rows, V = floor(W/2) + 1 columns) is held
- * column-major — bin (u, v) at `v * H + u` — so the column FFTs run on
- * contiguous data. Rows are real: two rows go through one complex FFT
- * (z = a + i b) and are separated by Hermitian symmetry, for even and odd W.
+ * row-major, bin (u, v) at `u * V + v`. Rows are real: two rows go through
+ * one complex FFT (z = a + i b) and are separated by Hermitian symmetry, for
+ * even and odd W. All V columns are transformed together: each butterfly of
+ * the column FFT runs over V contiguous bins with one twiddle load.
  *
  * `irfft2` is numpy's: the inverse complex FFT along the rows axis, then a real
  * inverse along the last axis that ignores the imaginary part of bin 0 and,
@@ -22,7 +23,7 @@ export type RealArray = Float32Array | Float64Array;
 export class Rfft2 {
   /** Half-spectrum columns, floor(W/2) + 1. */
   readonly V: number;
-  /** Spectrum, real parts, column-major (bin (u, v) at v * H + u). */
+  /** Spectrum, real parts, row-major (bin (u, v) at u * V + v). */
   readonly re: Float64Array;
   /** Spectrum, imaginary parts, same layout. */
   readonly im: Float64Array;
@@ -47,38 +48,73 @@ export class Rfft2 {
     for (let u = 0; u < H; u += 2) {
       const a = off + u * W;
       const pair = u + 1 < H;
-      for (let n = 0; n < W; n++) {
-        zr[n] = src[a + n];
-        zi[n] = pair ? src[a + W + n] : 0;
+      if (pair) {
+        for (let n = 0; n < W; n++) {
+          zr[n] = src[a + n];
+          zi[n] = src[a + W + n];
+        }
+      } else {
+        for (let n = 0; n < W; n++) {
+          zr[n] = src[a + n];
+          zi[n] = 0;
+        }
       }
       rowFft.forward(zr, zi);
+      const o = u * V;
       if (!pair) {
         for (let k = 0; k < V; k++) {
-          re[k * H + u] = zr[k];
-          im[k * H + u] = zi[k];
+          re[o + k] = zr[k];
+          im[o + k] = zi[k];
         }
         continue;
       }
-      for (let k = 0; k < V; k++) {
-        const kk = k === 0 ? 0 : W - k;
+      // A = (Z[k] + conj Z[-k]) / 2, B = (Z[k] - conj Z[-k]) / 2i
+      re[o] = zr[0];
+      im[o] = 0;
+      re[o + V] = zi[0];
+      im[o + V] = 0;
+      for (let k = 1; k < V; k++) {
+        const kk = W - k;
         const pr = zr[k], pi = zi[k], qr = zr[kk], qi = zi[kk];
-        // A = (Z[k] + conj Z[-k]) / 2, B = (Z[k] - conj Z[-k]) / 2i
-        re[k * H + u] = 0.5 * (pr + qr);
-        im[k * H + u] = 0.5 * (pi - qi);
-        re[k * H + u + 1] = 0.5 * (pi + qi);
-        im[k * H + u + 1] = -0.5 * (pr - qr);
+        re[o + k] = 0.5 * (pr + qr);
+        im[o + k] = 0.5 * (pi - qi);
+        re[o + V + k] = 0.5 * (pi + qi);
+        im[o + V + k] = 0.5 * (qr - pr);
       }
     }
   }
 
-  /** Forward FFT of column v (in place). */
-  forwardColumn(v: number): void {
-    this.colFft.forward(this.re, this.im, v * this.H);
+  /**
+   * Along every column: forward FFT, multiply by `mr + i mi` (row-major like
+   * the spectrum; `mi` may be null for a real multiplier, and `mr` null for
+   * none), inverse FFT (unscaled).
+   */
+  filterColumns(mr: Float64Array | null, mi: Float64Array | null): void {
+    const { re, im, colFft, V } = this;
+    colFft.forwardMany(re, im, V);
+    if (mr && mi) {
+      for (let d = 0; d < re.length; d++) {
+        const x = re[d], y = im[d], p = mr[d], q = mi[d];
+        re[d] = x * p - y * q;
+        im[d] = x * q + y * p;
+      }
+    } else if (mr) {
+      for (let d = 0; d < re.length; d++) {
+        re[d] *= mr[d];
+        im[d] *= mr[d];
+      }
+    }
+    colFft.forwardMany(im, re, V);
   }
 
-  /** Unscaled inverse FFT of column v (in place). */
-  inverseColumn(v: number): void {
-    this.colFft.forward(this.im, this.re, v * this.H);
+  /** Forward FFTs along every column (completing rfft2). */
+  forwardColumns(): void {
+    this.colFft.forwardMany(this.re, this.im, this.V);
+  }
+
+  /** Unscaled inverse FFTs along every column. */
+  inverseColumns(): void {
+    this.colFft.forwardMany(this.im, this.re, this.V);
   }
 
   /**
@@ -90,9 +126,10 @@ export class Rfft2 {
     const nyquist = W % 2 === 0 ? W >> 1 : -1;
     for (let u = 0; u < H; u += 2) {
       const pair = u + 1 < H;
+      const a = u * V, b = a + V;
       for (let k = 0; k < V; k++) {
-        const ar = re[k * H + u], br = pair ? re[k * H + u + 1] : 0;
-        let ai = im[k * H + u], bi = pair ? im[k * H + u + 1] : 0;
+        const ar = re[a + k], br = pair ? re[b + k] : 0;
+        let ai = im[a + k], bi = pair ? im[b + k] : 0;
         if (k === 0 || k === nyquist) ai = bi = 0;
         // Z = A + iB, and Z[-k] = conj(A) + i conj(B) for the mirrored bins.
         zr[k] = ar - bi;
@@ -103,9 +140,9 @@ export class Rfft2 {
         }
       }
       rowFft.forward(zi, zr);
-      const a = off + u * W;
-      for (let n = 0; n < W; n++) dst[a + n] = zr[n] * scale;
-      if (pair) { for (let n = 0; n < W; n++) dst[a + W + n] = zi[n] * scale; }
+      const o = off + u * W;
+      for (let n = 0; n < W; n++) dst[o + n] = zr[n] * scale;
+      if (pair) { for (let n = 0; n < W; n++) dst[o + W + n] = zi[n] * scale; }
     }
   }
 }
@@ -133,23 +170,11 @@ export function planRfft2(H: number, W: number): Rfft2 {
  * const { re } = rfft2(new Float64Array([1, 2, 3, 4]), 2, 2); // re[0] = 10
  * ```
  */
-export function rfft2(
-  x: ArrayLike<number>,
-  H: number,
-  W: number,
-): { re: Float64Array; im: Float64Array } {
+export function rfft2(x: ArrayLike<number>, H: number, W: number): { re: Float64Array; im: Float64Array } {
   const p = new Rfft2(H, W);
   p.forwardRows(x, 0);
-  const V = p.V;
-  const re = new Float64Array(H * V), im = new Float64Array(H * V);
-  for (let v = 0; v < V; v++) {
-    p.forwardColumn(v);
-    for (let u = 0; u < H; u++) {
-      re[u * V + v] = p.re[v * H + u];
-      im[u * V + v] = p.im[v * H + u];
-    }
-  }
-  return { re, im };
+  p.forwardColumns();
+  return { re: p.re, im: p.im };
 }
 
 /**
@@ -162,21 +187,11 @@ export function rfft2(
  * const x = irfft2(re, im, 2, 3); // [1, 2, 3, 4, 5, 6] up to rounding
  * ```
  */
-export function irfft2(
-  re: ArrayLike<number>,
-  im: ArrayLike<number>,
-  H: number,
-  W: number,
-): Float64Array {
+export function irfft2(re: ArrayLike<number>, im: ArrayLike<number>, H: number, W: number): Float64Array {
   const p = new Rfft2(H, W);
-  const V = p.V;
-  for (let v = 0; v < V; v++) {
-    for (let u = 0; u < H; u++) {
-      p.re[v * H + u] = re[u * V + v];
-      p.im[v * H + u] = im[u * V + v];
-    }
-    p.inverseColumn(v);
-  }
+  p.re.set(re);
+  p.im.set(im);
+  p.inverseColumns();
   const out = new Float64Array(H * W);
   p.inverseRows(out, 0, 1 / (H * W));
   return out;
