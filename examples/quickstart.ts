@@ -12,6 +12,8 @@ const seed = 2024;
 const views = 4;
 
 const pipeline = pipe(gmm({ k: 20, sigma: [10, 15], c: 4 }), clamp());
+// lightly's own mask (c = 1, DC not kept) on the same draws, for comparison.
+const lightly = pipe(gmm({ k: 20, sigma: [10, 15], c: 1, keepDC: false }), clamp());
 const card = testCard(224, 224);
 const batch = {
   ...card,
@@ -31,6 +33,8 @@ const write = async (name: string, bytes: Uint8Array) => {
 };
 await write("input.png", pngBytes(card, 0));
 for (let v = 0; v < views; v++) await write(`view-${v}.png`, pngBytes(images, v));
+const asLightly = await augment(lightly, { ...card }, { params: params.slice(0, 1) });
+await write("lightly-0.png", pngBytes(asLightly.images, 0));
 await write(
   "params.json",
   new TextEncoder().encode(JSON.stringify({ seed, spec: encodeSpec(pipeline), params }, null, 2)),

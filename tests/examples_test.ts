@@ -1,6 +1,7 @@
 // The examples run as documented.
 import assert from "node:assert/strict";
 import { checkSpec } from "../examples/property_test.ts";
+import { decode } from "fast-png";
 import { FreqaugError } from "../mod.ts";
 
 Deno.test("examples/property_test.ts: the laws hold for its spec", async () => {
@@ -30,10 +31,15 @@ Deno.test("deno task demo writes its images and parameters", async () => {
   const text = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(text, /backend: cpu/);
-  for (const f of ["input.png", "view-0.png", "view-3.png", "params.json"]) {
+  for (const f of ["input.png", "view-0.png", "view-3.png", "lightly-0.png", "params.json"]) {
     const bytes = await Deno.readFile(new URL(`out/demo/${f}`, root));
     assert.ok(bytes.length > 100, f);
   }
-  const png = await Deno.readFile(new URL("out/demo/view-0.png", root));
-  assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+  const png = decode(await Deno.readFile(new URL("out/demo/view-0.png", root)));
+  assert.equal(png.width, 224);
+  assert.equal(png.height, 224);
+  assert.equal(png.channels, 3);
+  const params = JSON.parse(await Deno.readTextFile(new URL("out/demo/params.json", root)));
+  assert.equal(params.params.length, 4);
+  assert.equal(params.params[0][0].gaussians.length, 20);
 });
