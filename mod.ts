@@ -23,6 +23,7 @@ export type {
   ClampOp,
   FrequencyOp,
   GmmOp,
+  GmmPrecision,
   NormalizeOp,
   Op,
   OpName,

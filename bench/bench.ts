@@ -57,6 +57,26 @@ for (const [size, batch] of [[224, 64], [32, 64], [512, 64]] as const) {
     });
   }
 }
+// lightly's exact float32 arithmetic (precision "lightly"), 3×224×224.
+{
+  const lightly = pipe(gmm({ k: 20, sigma: [10, 15], c: 1, keepDC: false, precision: "lightly" }));
+  const batch = 64, size = 224;
+  const b = { data: filled(batch * 3 * size * size), count: batch, channels: 3, height: size, width: size };
+  for (const workers of [0, undefined]) {
+    const perSec = await rate(() => augment(lightly, b, { seed: 1, workers }));
+    emit({
+      backend: "cpu",
+      op: "gmm",
+      precision: "lightly",
+      channels: 3,
+      height: size,
+      width: size,
+      batch,
+      threads: Math.max(1, workerCount(batch, 3 * size * size, workers)),
+      img_per_s: +(perSec * batch).toFixed(1),
+    });
+  }
+}
 releaseWorkers();
 
 // 2. The FFT alone: rfft2 + irfft2 of one plane, ours beside npm FFTs.

@@ -27,6 +27,7 @@ Deno.test("constructors fill the documented defaults", () => {
     intensity: [1, 1],
     keepDC: true,
     p: 1,
+    precision: "float64",
   });
   assert.deepEqual(amplitudeRescale(), {
     op: "amplitudeRescale",
@@ -141,6 +142,11 @@ const bad: [unknown, string, RegExp][] = [
     { version: 1, ops: [{ op: "gmm", sigmma: 3 }] },
     "ops[0].sigmma",
     /known field/,
+  ],
+  [
+    { version: 1, ops: [{ op: "gmm", precision: "float32" }] },
+    "ops[0].precision",
+    /"float64", "lightly"/,
   ],
   [
     { version: 1, ops: [{ op: "phaseShift", range: [0, 7] }] },

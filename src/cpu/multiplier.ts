@@ -8,7 +8,8 @@
 
 import type { FrequencyStage } from "../dsl/stages.ts";
 import { cosSin } from "../math/elementary.ts";
-import { gmmFactors } from "../math/gmm.ts";
+import { gmmFactors, lightlyTerms } from "../math/gmm.ts";
+import { lightlyFactor } from "../math/lightly.ts";
 import { fieldUniforms, seedKey } from "../params/keys.ts";
 import type { SampleParams } from "../params/types.ts";
 
@@ -52,8 +53,12 @@ export class Multiplier {
       const p = params[index];
       const dcRe = re[0], dcIm = im[0], cx = this.complex;
       if (op.op === "gmm" && p.op === "gmm") {
-        const { rows, cols } = gmmFactors(p.gaussians, H, V, op.c);
-        foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);
+        if (op.precision === "lightly") {
+          foldGmmLightly(re, cx ? im : null, lightlyTerms(p.gaussians, H, V, op.c), p.gaussians.length, H, V, this.row);
+        } else {
+          const { rows, cols } = gmmFactors(p.gaussians, H, V, op.c);
+          foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);
+        }
         if (op.keepDC) [re[0], im[0]] = [dcRe, dcIm];
       } else if (op.op === "amplitudeRescale" && p.op === "amplitudeRescale") {
         const [k0, k1] = seedKey(p.key.seed);
@@ -113,6 +118,36 @@ function foldGmm(
       for (let v = 0; v < V; v++) {
         const f = 1 - r * cols[ci + v];
         m[v] *= f > 0 ? f : 0;
+      }
+    }
+    const o = u * V;
+    for (let v = 0; v < V; v++) re[o + v] *= m[v];
+    if (im) { for (let v = 0; v < V; v++) im[o + v] *= m[v]; }
+  }
+}
+
+/**
+ * The mixture mask in lightly's float32 arithmetic: one float32 exp per bin
+ * per Gaussian, as lightly does, except where the factor is exactly 1.
+ */
+function foldGmmLightly(
+  re: Float64Array,
+  im: Float64Array | null,
+  terms: ReturnType<typeof lightlyTerms>,
+  k: number,
+  H: number,
+  V: number,
+  m: Float64Array,
+): void {
+  const { rows, cols, scales, limits } = terms;
+  for (let u = 0; u < H; u++) {
+    m.fill(1);
+    for (let i = 0; i < k; i++) {
+      const a = rows[i * H + u], limit = limits[i], scale = scales[i], ci = i * V;
+      if (a >= limit) continue;
+      for (let v = 0; v < V; v++) {
+        const b = cols[ci + v];
+        if (a + b < limit) m[v] *= lightlyFactor(a, b, scale);
       }
     }
     const o = u * V;

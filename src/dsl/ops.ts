@@ -22,6 +22,7 @@ import type {
   AmplitudeRescaleOp,
   ClampOp,
   GmmOp,
+  GmmPrecision,
   NormalizeOp,
   Op,
   PhaseShiftOp,
@@ -46,6 +47,11 @@ export interface GmmOptions {
   readonly keepDC?: boolean;
   /** Probability of applying. Default 1. */
   readonly p?: number;
+  /**
+   * `float64` (default), or `lightly`: lightly's own float32 arithmetic, bit for
+   * bit (slower: one float32 exp per bin per Gaussian, as lightly does).
+   */
+  readonly precision?: GmmPrecision;
 }
 
 /**
@@ -56,6 +62,7 @@ export interface GmmOptions {
  * ```ts
  * import { gmm, pipe } from "@freqaug/freqaug";
  * const lightly = pipe(gmm({ k: 20, sigma: [10, 15], c: 1, keepDC: false }));
+ * const exactlyLightly = pipe(gmm({ c: 1, keepDC: false, precision: "lightly" }));
  * const gentle = pipe(gmm({ c: 4 }));
  * ```
  */

@@ -25,7 +25,15 @@ export interface GmmOp {
   readonly keepDC: boolean;
   /** Probability that the op applies to a sample. */
   readonly p: number;
+  /**
+   * Arithmetic of the mask: `float64`, or `lightly` — lightly's own float32
+   * arithmetic (torch on an x86 CPU), bit for bit.
+   */
+  readonly precision: GmmPrecision;
 }
+
+/** How the GMM mask is computed: in float64, or exactly as lightly computes it. */
+export type GmmPrecision = "float64" | "lightly";
 
 /** Multiplies each half-spectrum bin's magnitude by its own factor a ~ U(range). */
 export interface AmplitudeRescaleOp {

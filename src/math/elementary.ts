@@ -29,6 +29,11 @@ function pow2(k: number): number {
 const POW2 = new Float64Array(2046);
 for (let k = -1022; k <= 1023; k++) POW2[k + 1022] = pow2(k);
 
+/** 2^k, exactly, for an integer k in [-1022, 1023]. */
+export function exp2i(k: number): number {
+  return POW2[k + 1022];
+}
+
 /** e^x, deterministic on every runtime. */
 export function exp(x: number): number {
   if (x !== x) return NaN;

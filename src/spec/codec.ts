@@ -37,6 +37,16 @@ const bool = new t.Type<boolean, boolean, unknown>(
 
 const probability = num("a number in [0, 1]", (x) => x >= 0 && x <= 1);
 
+function oneOf<L extends string>(values: readonly L[]): t.Type<L, L, unknown> {
+  const expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+  return new t.Type<L, L, unknown>(
+    expected,
+    (u): u is L => values.includes(u as L),
+    (u, c) => values.includes(u as L) ? t.success(u as L) : t.failure(u, c, expected),
+    t.identity,
+  );
+}
+
 /**
  * A range `[lo, hi]` whose ends satisfy `end`, with lo <= hi; with
  * `scalar`, a single number x also stands for [x, x].
@@ -210,6 +220,7 @@ export const GmmCodec = opCodec<import("../dsl/types.ts").GmmOp>("gmm", {
   ]),
   keepDC: f(bool, true),
   p: f(probability, 1),
+  precision: f(oneOf(["float64", "lightly"] as const), "float64"),
 });
 
 /** Codec of the `amplitudeRescale` op. */

@@ -103,6 +103,7 @@ export function arbGmm(maxK = 24): Arbitrary<GmmOp> {
     intensity: arbRange(0, 1),
     keepDC: fc.boolean(),
     p: prob,
+    precision: fc.constantFrom("float64" as const, "lightly" as const),
   });
 }
 
