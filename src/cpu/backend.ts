@@ -60,7 +60,7 @@ export async function runCpu(
     local(0, count);
     return out;
   }
-  // Chunks of about 1 MiB, at least 4 per worker, two in flight per worker.
+  // Chunks of about 4 per worker, at most ~1 MiB (but at least one image); two in flight per worker.
   const chunk = Math.max(
     1,
     Math.min(

@@ -7,6 +7,7 @@
 
 import type { Stage } from "../dsl/stages.ts";
 import type { SpatialOp } from "../dsl/types.ts";
+import { Lru } from "../math/lru.ts";
 import { planRfft2, type RealArray } from "../math/rfft2.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
@@ -18,17 +19,8 @@ export interface Dims {
   readonly width: number;
 }
 
-const multipliers = new Map<string, Multiplier>();
-
-function multiplierFor(H: number, W: number): Multiplier {
-  const key = `${H}x${W}`;
-  let m = multipliers.get(key);
-  if (!m) {
-    m = new Multiplier(H, W);
-    multipliers.set(key, m);
-  }
-  return m;
-}
+// Multiplier scratch of the image sizes met most recently.
+const multipliers = new Lru<Multiplier>(4);
 
 function spatial(
   op: SpatialOp,
@@ -47,8 +39,8 @@ function spatial(
   }
   for (let c = 0; c < dims.channels; c++) {
     const j = op.mean.length === 1 ? 0 : c;
-    const m = op.mean[j], r = 1 / op.std[j], s = base + c * plane;
-    for (let i = s; i < s + plane; i++) data[i] = (data[i] - m) * r;
+    const m = op.mean[j], sd = op.std[j], s = base + c * plane;
+    for (let i = s; i < s + plane; i++) data[i] = (data[i] - m) / sd;
   }
 }
 
@@ -67,7 +59,7 @@ export function runImages(
   const { channels: C, height: H, width: W } = dims;
   const plane = H * W;
   const rf = planRfft2(H, W);
-  const mult = multiplierFor(H, W);
+  const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
   for (let s = 0; s < count; s++) {
     const base = (first + s) * C * plane;
     for (const stage of stages) {

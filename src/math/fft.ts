@@ -16,6 +16,7 @@
  */
 
 import { twiddle } from "./elementary.ts";
+import { Lru } from "./lru.ts";
 
 /** Largest prime handled as a direct-DFT butterfly; larger primes use Bluestein. */
 export const MAX_DIRECT_RADIX = 61;
@@ -598,7 +599,8 @@ class IdentityFft implements ComplexFft {
   forwardMany(): void {}
 }
 
-const cache = new Map<string, ComplexFft>();
+// Plans of the lengths met most recently (rows and columns of a few image sizes).
+const cache = new Lru<ComplexFft>(16);
 
 /** Which algorithm a plan uses; `auto` picks by the factors of n. */
 export type FftStrategy = "auto" | "mixed-radix" | "bluestein";
@@ -617,17 +619,12 @@ export function planFft(n: number, strategy: FftStrategy = "auto"): ComplexFft {
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`FFT length must be an integer >= 1, got ${n}`);
   }
-  const key = `${n}:${strategy}`;
-  let plan = cache.get(key);
-  if (plan) return plan;
-  const rad = radices(n);
-  if (n === 1) plan = new IdentityFft();
-  else if (strategy === "bluestein") plan = new BluesteinFft(n);
-  else if (
-    strategy === "mixed-radix" || rad.every((p) => p <= MAX_DIRECT_RADIX)
-  ) {
-    plan = new StockhamFft(n, rad);
-  } else plan = new BluesteinFft(n);
-  cache.set(key, plan);
-  return plan;
+  return cache.get(`${n}:${strategy}`, () => {
+    if (n === 1) return new IdentityFft();
+    if (strategy === "bluestein") return new BluesteinFft(n);
+    if (strategy === "mixed-radix" || radices(n).every((p) => p <= MAX_DIRECT_RADIX)) {
+      return new StockhamFft(n, radices(n));
+    }
+    return new BluesteinFft(n);
+  });
 }

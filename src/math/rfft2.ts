@@ -15,6 +15,7 @@
  */
 
 import { type ComplexFft, planFft } from "./fft.ts";
+import { Lru } from "./lru.ts";
 
 /** Readable and writable real image data. */
 export type RealArray = Float32Array | Float64Array;
@@ -147,17 +148,12 @@ export class Rfft2 {
   }
 }
 
-const cache = new Map<string, Rfft2>();
+// Transforms (with their spectrum scratch) of the image sizes met most recently.
+const cache = new Lru<Rfft2>(4);
 
-/** The cached {@link Rfft2} for H×W (one per thread). */
+/** The cached {@link Rfft2} for H×W (one per thread; the last few sizes are kept). */
 export function planRfft2(H: number, W: number): Rfft2 {
-  const key = `${H}x${W}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = new Rfft2(H, W);
-    cache.set(key, p);
-  }
-  return p;
+  return cache.get(`${H}x${W}`, () => new Rfft2(H, W));
 }
 
 /**
