@@ -108,6 +108,7 @@ export function runJob(
   job: Omit<Job, "id">,
   workers: number,
 ): Promise<RealArray> {
+  if (broken) return Promise.reject(new Error("the CPU worker pool failed earlier"));
   const pool = ensure(workers);
   const slot = pool.slice(0, workers).reduce((
     a,
