@@ -12,22 +12,29 @@ import { planRfft2 } from "../src/math/rfft2.ts";
 import { workerCount } from "../src/cpu/backend.ts";
 
 const quick = Deno.args.includes("--quick");
-const MIN_MS = quick ? 300 : 1500;
+const MIN_MS = quick ? 200 : 1000;
 
 function emit(line: Record<string, unknown>): void {
   console.log(JSON.stringify(line));
 }
 
-/** Runs `fn` until MIN_MS has passed (after one warm-up) and returns calls per second. */
+/**
+ * Calls per second of `fn`: after one warm-up call, three windows of at least
+ * MIN_MS each; the median window is reported (shared cores are noisy).
+ */
 async function rate(fn: () => unknown | Promise<unknown>): Promise<number> {
   await fn();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < MIN_MS) {
-    await fn();
-    n++;
+  const windows: number[] = [];
+  for (let w = 0; w < 3; w++) {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < MIN_MS) {
+      await fn();
+      n++;
+    }
+    windows.push((n * 1000) / (performance.now() - t0));
   }
-  return (n * 1000) / (performance.now() - t0);
+  return windows.sort((x, y) => x - y)[1];
 }
 
 function filled(n: number): Float32Array {

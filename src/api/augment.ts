@@ -35,7 +35,7 @@ export interface AugmentOptions {
   readonly seed?: number;
   /** Replay these parameters (one entry per sample) instead of drawing new ones. */
   readonly params?: readonly SampleParams[];
-  /** Dataset index of the batch's first sample, so a split batch draws as the whole. Default 0. */
+  /** Dataset index of the batch's first sample, so a split batch draws as the whole. Default 0; unused with `params`. */
   readonly offset?: number;
   /** Backend. Default `auto`. */
   readonly backend?: BackendName;
