@@ -37,6 +37,13 @@ export async function checkSpec(spec: unknown, options: { seed?: number; numRuns
 if (import.meta.main) {
   const path = Deno.args[0];
   const spec = path ? JSON.parse(await Deno.readTextFile(path)) : MY_SPEC;
-  await checkSpec(spec);
-  console.log(`all laws hold for ${path ?? "the example spec"}`);
+  try {
+    await checkSpec(spec);
+    console.log(`all laws hold for ${path ?? "the example spec"}`);
+  } catch (e) {
+    const cause = (e as Error).cause as Error | undefined;
+    console.error(`a law failed for ${path ?? "the example spec"}:\n${(e as Error).message}`);
+    if (cause) console.error(`\n${cause.message}`);
+    Deno.exit(1);
+  }
 }
