@@ -7,7 +7,7 @@
 // For the FFT lines a "batch" is one plane and img_per_s counts planes
 // through rfft2 + irfft2.
 import FFT from "fft.js";
-import { augment, gmm, pipe, releaseWorkers } from "../mod.ts";
+import { augment, gmm, pipe, type Pipeline, releaseWorkers } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
 import { workerCount } from "../src/cpu/backend.ts";
 
@@ -46,15 +46,16 @@ function filled(n: number): Float32Array {
 }
 
 // 1. The GMM (lightly's settings) on the CPU backend, one thread and all cores.
-const pipeline = pipe(gmm({ k: 20, sigma: [10, 15], c: 1 }));
-for (const [size, batch] of [[224, 64], [32, 64], [512, 64]] as const) {
-  const data = filled(batch * 3 * size * size);
+async function benchGmm(pipeline: Pipeline, size: number, batch: number, label: Record<string, string> = {}) {
+  const b = { data: filled(batch * 3 * size * size), count: batch, channels: 3, height: size, width: size };
   for (const workers of [0, undefined]) {
-    const b = { data, count: batch, channels: 3, height: size, width: size };
+    // The default picks no workers for small batches: that line would repeat the one-thread line.
+    if (workers === undefined && workerCount(batch, 3 * size * size) === 0) continue;
     const perSec = await rate(() => augment(pipeline, b, { seed: 1, workers }));
     emit({
       backend: "cpu",
       op: "gmm",
+      ...label,
       channels: 3,
       height: size,
       width: size,
@@ -64,26 +65,13 @@ for (const [size, batch] of [[224, 64], [32, 64], [512, 64]] as const) {
     });
   }
 }
-// lightly's exact float32 arithmetic (precision "lightly"), 3×224×224.
-{
-  const lightly = pipe(gmm({ k: 20, sigma: [10, 15], c: 1, keepDC: false, precision: "lightly" }));
-  const batch = 64, size = 224;
-  const b = { data: filled(batch * 3 * size * size), count: batch, channels: 3, height: size, width: size };
-  for (const workers of [0, undefined]) {
-    const perSec = await rate(() => augment(lightly, b, { seed: 1, workers }));
-    emit({
-      backend: "cpu",
-      op: "gmm",
-      precision: "lightly",
-      channels: 3,
-      height: size,
-      width: size,
-      batch,
-      threads: Math.max(1, workerCount(batch, 3 * size * size, workers)),
-      img_per_s: +(perSec * batch).toFixed(1),
-    });
-  }
-}
+
+const lightlySettings = { k: 20, sigma: [10, 15], c: 1 } as const;
+for (const size of [224, 32, 512]) await benchGmm(pipe(gmm(lightlySettings)), size, 64);
+// lightly's exact float32 arithmetic (precision "lightly").
+await benchGmm(pipe(gmm({ ...lightlySettings, keepDC: false, precision: "lightly" })), 224, 64, {
+  precision: "lightly",
+});
 releaseWorkers();
 
 // 2. The FFT alone: rfft2 + irfft2 of one plane, ours beside npm FFTs.
