@@ -3,7 +3,7 @@
  * workers when the batch is large enough, one thread otherwise.
  *
  * Memory: the output, one chunk in flight per worker slot, and each thread's
- * scratch of one channel's spectrum — never a copy of the batch per op.
+ * scratch of about one image's spectrum (see kernel.ts) — never a copy of the batch per op.
  *
  * @module
  */

@@ -1,6 +1,8 @@
 /**
  * The CPU interpreter of a pipeline: runs every stage on a range of images,
- * in place, in float64 arithmetic, holding one channel's spectrum as scratch.
+ * in place, in float64 arithmetic; its scratch (per thread) is one channel's spectrum,
+ * the column FFTs' work space of the same size and the multiplier: about one
+ * 3-channel image's spectrum in all.
  *
  * @module
  */
