@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { decodeSpec, type Pipeline } from "../mod.ts";
 import { arbBatch, arbSeed, deterministic, preservesChannelMeans, replayable, splitInvariant } from "../testing.ts";
 
-const MY_SPEC = {
+/** The example spec: replace it with yours, or pass a spec file. */
+export const MY_SPEC = {
   version: 1,
   ops: [
     { op: "gmm", k: 12, sigma: [2, 6], c: 4 },
