@@ -1,6 +1,7 @@
 // The laws of the ops, as fast-check properties with a fixed seed.
+import assert from "node:assert/strict";
 import fc from "fast-check";
-import { gmm, pipe, releaseWorkers } from "../mod.ts";
+import { augment, gmm, phaseShift, pipe, randomFrequencyMask, releaseWorkers } from "../mod.ts";
 import {
   arbBatch,
   arbFrequencyOp,
@@ -125,7 +126,10 @@ Deno.test("law: same bytes with worker threads as without, on a large batch", as
     count: 24,
     data: new Float32Array(24 * b.data.length).map((_, i) => b.data[i % b.data.length]),
   };
-  await deterministic(pipe(gmm()), big, 99, { workers: 2 });
-  await deterministic(pipe(gmm()), big, 99);
+  const p = pipe(gmm(), phaseShift(), randomFrequencyMask());
+  await deterministic(p, big, 99, { workers: 2 });
+  const threads = await augment(p, big, { seed: 99, workers: 2 });
+  const one = await augment(p, big, { seed: 99, workers: 0 });
   releaseWorkers();
+  assert.deepEqual(threads.images.data, one.images.data);
 });

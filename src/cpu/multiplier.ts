@@ -8,13 +8,9 @@
 
 import type { FrequencyStage } from "../dsl/stages.ts";
 import { cosSin } from "../math/elementary.ts";
-import { gmmFactors, lightlyTerms } from "../math/gmm.ts";
-import { lightlyFactor } from "../math/lightly.ts";
+import { foldGmm, foldGmmLightly, gmmFactors, lightlyTerms } from "../math/gmm.ts";
 import { fieldUniforms, seedKey } from "../params/keys.ts";
 import type { SampleParams } from "../params/types.ts";
-
-/** 2^-54: a factor 1 - t with t at most this rounds to exactly 1. */
-const NEGLIGIBLE = 5.551115123125783e-17;
 
 /** Scratch for building multipliers of one H×W. */
 export class Multiplier {
@@ -85,73 +81,5 @@ export class Multiplier {
       }
     }
     return true;
-  }
-}
-
-/**
- * Multiplies the row-major multiplier by the mixture mask, row by row: a
- * Gaussian whose factor on a row is at most 2^-54 everywhere leaves every bin
- * of that row exactly as it was, so it is skipped there.
- */
-function foldGmm(
-  re: Float64Array,
-  im: Float64Array | null,
-  rows: Float64Array,
-  cols: Float64Array,
-  k: number,
-  H: number,
-  V: number,
-  m: Float64Array,
-): void {
-  const peak = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let mx = 0;
-    for (let v = 0; v < V; v++) mx = Math.max(mx, cols[i * V + v]);
-    peak[i] = mx;
-  }
-  for (let u = 0; u < H; u++) {
-    m.fill(1);
-    for (let i = 0; i < k; i++) {
-      const r = rows[i * H + u];
-      if (r * peak[i] <= NEGLIGIBLE) continue;
-      const ci = i * V;
-      for (let v = 0; v < V; v++) {
-        const f = 1 - r * cols[ci + v];
-        m[v] *= f > 0 ? f : 0;
-      }
-    }
-    const o = u * V;
-    for (let v = 0; v < V; v++) re[o + v] *= m[v];
-    if (im) { for (let v = 0; v < V; v++) im[o + v] *= m[v]; }
-  }
-}
-
-/**
- * The mixture mask in lightly's float32 arithmetic: one float32 exp per bin
- * per Gaussian, as lightly does, except where the factor is exactly 1.
- */
-function foldGmmLightly(
-  re: Float64Array,
-  im: Float64Array | null,
-  terms: ReturnType<typeof lightlyTerms>,
-  k: number,
-  H: number,
-  V: number,
-  m: Float64Array,
-): void {
-  const { rows, cols, scales, limits } = terms;
-  for (let u = 0; u < H; u++) {
-    m.fill(1);
-    for (let i = 0; i < k; i++) {
-      const a = rows[i * H + u], limit = limits[i], scale = scales[i], ci = i * V;
-      if (a >= limit) continue;
-      for (let v = 0; v < V; v++) {
-        const b = cols[ci + v];
-        if (a + b < limit) m[v] *= lightlyFactor(a, b, scale);
-      }
-    }
-    const o = u * V;
-    for (let v = 0; v < V; v++) re[o + v] *= m[v];
-    if (im) { for (let v = 0; v < V; v++) im[o + v] *= m[v]; }
   }
 }

@@ -17,6 +17,9 @@ import type { GaussianDraw } from "../params/types.ts";
 import { exp } from "./elementary.ts";
 import { lightlyFactor, lightlyTerm } from "./lightly.ts";
 
+/** 2^-54: a factor 1 - t with t at most this rounds to exactly 1. */
+const NEGLIGIBLE = 5.551115123125783e-17;
+
 /** Half-spectrum size of an H×W image: U = H rows, V = floor(W/2) + 1 columns. */
 export function halfSpectrum(height: number, width: number): { U: number; V: number } {
   return { U: height, V: (width >> 1) + 1 };
@@ -72,8 +75,8 @@ export function lightlyTerms(
 }
 
 /**
- * The mask as a row-major U×V array (the reference form, for tests and
- * pictures; the backends fold it into their multipliers).
+ * The mask as a row-major U×V array, for tests and pictures; the CPU backend
+ * folds it into its multipliers with the same {@link foldGmm}.
  *
  * @example
  * ```ts
@@ -90,27 +93,82 @@ export function gmmMask(
 ): Float64Array {
   const { U, V } = halfSpectrum(height, width);
   const out = new Float64Array(U * V).fill(1);
+  const k = gaussians.length, row = new Float64Array(V);
   if (options.precision === "lightly") {
-    const { rows, cols, scales } = lightlyTerms(gaussians, U, V, options.c);
-    for (let u = 0; u < U; u++) {
-      for (let v = 0; v < V; v++) {
-        let m = 1;
-        for (let i = 0; i < gaussians.length; i++) m *= lightlyFactor(rows[i * U + u], cols[i * V + v], scales[i]);
-        out[u * V + v] = m;
-      }
-    }
+    foldGmmLightly(out, null, lightlyTerms(gaussians, U, V, options.c), k, U, V, row);
   } else {
     const { rows, cols } = gmmFactors(gaussians, U, V, options.c);
-    for (let i = 0; i < gaussians.length; i++) {
-      for (let u = 0; u < U; u++) {
-        const r = rows[i * U + u];
-        for (let v = 0; v < V; v++) {
-          const t = r * cols[i * V + v];
-          out[u * V + v] *= t >= 1 ? 0 : 1 - t;
-        }
-      }
-    }
+    foldGmm(out, null, rows, cols, k, U, V, row);
   }
   if (options.keepDC) out[0] = 1;
   return out;
+}
+
+/**
+ * Multiplies a row-major U×V array (`re`, and `im` when given) by the mixture
+ * mask, row by row: a
+ * Gaussian whose factor on a row is at most 2^-54 everywhere leaves every bin
+ * of that row exactly as it was, so it is skipped there.
+ */
+export function foldGmm(
+  re: Float64Array,
+  im: Float64Array | null,
+  rows: Float64Array,
+  cols: Float64Array,
+  k: number,
+  H: number,
+  V: number,
+  m: Float64Array,
+): void {
+  const peak = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let mx = 0;
+    for (let v = 0; v < V; v++) mx = Math.max(mx, cols[i * V + v]);
+    peak[i] = mx;
+  }
+  for (let u = 0; u < H; u++) {
+    m.fill(1);
+    for (let i = 0; i < k; i++) {
+      const r = rows[i * H + u];
+      if (r * peak[i] <= NEGLIGIBLE) continue;
+      const ci = i * V;
+      for (let v = 0; v < V; v++) {
+        const f = 1 - r * cols[ci + v];
+        m[v] *= f > 0 ? f : 0;
+      }
+    }
+    const o = u * V;
+    for (let v = 0; v < V; v++) re[o + v] *= m[v];
+    if (im) { for (let v = 0; v < V; v++) im[o + v] *= m[v]; }
+  }
+}
+
+/**
+ * Like {@link foldGmm}, in lightly's float32 arithmetic: one float32 exp per bin
+ * per Gaussian, as lightly does, except where the factor is exactly 1.
+ */
+export function foldGmmLightly(
+  re: Float64Array,
+  im: Float64Array | null,
+  terms: ReturnType<typeof lightlyTerms>,
+  k: number,
+  H: number,
+  V: number,
+  m: Float64Array,
+): void {
+  const { rows, cols, scales, limits } = terms;
+  for (let u = 0; u < H; u++) {
+    m.fill(1);
+    for (let i = 0; i < k; i++) {
+      const a = rows[i * H + u], limit = limits[i], scale = scales[i], ci = i * V;
+      if (a >= limit) continue;
+      for (let v = 0; v < V; v++) {
+        const b = cols[ci + v];
+        if (a + b < limit) m[v] *= lightlyFactor(a, b, scale);
+      }
+    }
+    const o = u * V;
+    for (let v = 0; v < V; v++) re[o + v] *= m[v];
+    if (im) { for (let v = 0; v < V; v++) im[o + v] *= m[v]; }
+  }
 }
