@@ -27,6 +27,17 @@ function lerp(lo: number, hi: number, u: number): number {
   return lo + (hi - lo) * u;
 }
 
+/**
+ * The drop threshold of `randomFrequencyMask` lives on the 2^-24 grid of the
+ * per-bin uniforms: q = (base + mulhi(bits, span)) / 2^24, a bin is dropped
+ * when its uniform m / 2^24 <= q, i.e. when m <= base + mulhi(bits, span).
+ * Both backends compute that integer exactly.
+ */
+export function dropGrid(lo: number, hi: number): { base: number; span: number } {
+  const a = Math.ceil(lo * 16777216), b = Math.floor(hi * 16777216);
+  return a <= b ? { base: a, span: b - a + 1 } : { base: Math.floor(lo * 16777216), span: 0 };
+}
+
 /** The parameters of op `index` for sample `n`. Inputs must be valid. */
 export function sampleOp(
   op: Op,
@@ -69,13 +80,15 @@ export function sampleOp(
       const negate = op.includeNegatives && u(2) < 0.5;
       return { op: op.op, applied, theta: negate ? -theta : theta };
     }
-    case "randomFrequencyMask":
-      return {
-        op: op.op,
-        applied,
-        q: applied ? lerp(op.k[0], op.k[1], u(1)) : 0,
-        key: { seed, sample: n, op: index },
-      };
+    case "randomFrequencyMask": {
+      if (!applied) return { op: op.op, applied, q: 0, key: { seed, sample: n, op: index } };
+      const { base, span } = dropGrid(op.k[0], op.k[1]);
+      const t = base + mulhi(scalarBits(k0, k1, n, index, 1), span);
+      // On the 2^-24 grid, so both backends compare integers; a range between
+      // two grid points makes the same decisions as its lower end.
+      const q = span === 0 ? op.k[0] : t / 16777216;
+      return { op: op.op, applied, q, key: { seed, sample: n, op: index } };
+    }
   }
 }
 
