@@ -1,0 +1,66 @@
+// Pass 3 of a frequency stage: the inverse real FFT of every row, two rows at
+// a time (Z = A + i B over the full Hermitian extension of each half-row, the
+// imaginary parts of the DC and Nyquist bins dropped, as numpy's irfft does),
+// then the spatial post-ops and the store. A sample to which no op of the
+// stage applied is passed through unchanged. The including module defines
+// NSEQ, SL, pre(x, ch), post(x, ch), fft_row(nseq, lid) and stage_applies(s).
+
+fn half_bin(r: u32, k: u32) -> vec2<f32> {
+  if (k < V) {
+    let x = spec[r * V + k];
+    if (k == 0u || 2u * k == W) {
+      return vec2<f32>(x.x, 0.0);
+    }
+    return x;
+  }
+  let x = spec[r * V + W - k];
+  return vec2<f32>(x.x, -x.y);
+}
+
+fn finish(r: u32, t: u32, y: f32) {
+  let ch = (r / H) % CH;
+  var x = y;
+  if (!stage_applies(r / (CH * H))) {
+    x = pre(src[r * W + t], ch);
+  }
+  dst[r * W + t] = post(x, ch);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let g = group_index(wid);
+  let rows = run.count * CH * H;
+  let pairs = (rows + 1u) / 2u;
+  if (g * NSEQ >= pairs) {
+    return;
+  }
+  let first = g * NSEQ;
+  for (var e = lid; e < NSEQ * W; e += WG) {
+    let sq = e / W;
+    let k = e - sq * W;
+    let ra = 2u * (first + sq);
+    var a = vec2<f32>(0.0, 0.0);
+    var b = vec2<f32>(0.0, 0.0);
+    if (ra < rows) {
+      a = half_bin(ra, k);
+    }
+    if (ra + 1u < rows) {
+      b = half_bin(ra + 1u, k);
+    }
+    // Z = a + i b, swapped for the inverse transform.
+    buf[sq * SL + k] = vec2<f32>(a.y + b.x, a.x - b.y);
+  }
+  fft_row(NSEQ, lid);
+  for (var e = lid; e < NSEQ * W; e += WG) {
+    let sq = e / W;
+    let t = e - sq * W;
+    let ra = 2u * (first + sq);
+    let z = buf[sq * SL + t].yx;
+    if (ra < rows) {
+      finish(ra, t, z.x);
+    }
+    if (ra + 1u < rows) {
+      finish(ra + 1u, t, z.y);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// Pass 1 of a frequency stage: load rows, apply the spatial pre-ops, and take
+// the real FFT of every row, two rows at a time through one complex FFT of
+// length W (z = a + i b; A_k = (Z_k + conj Z_{-k}) / 2, B_k = (Z_k - conj Z_{-k}) / 2i).
+// In the first stage, `count` extra workgroups draw each sample's parameters.
+// The including module defines NSEQ, SL, pre(x, ch), fft_row(nseq, lid) and
+// gen(s, n, lid).
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let g = group_index(wid);
+  let rows = run.count * CH * H;
+  let pairs = (rows + 1u) / 2u;
+  let groups = (pairs + NSEQ - 1u) / NSEQ;
+  if (g >= groups) {
+    if (GEN && g < groups + run.count) {
+      let s = g - groups;
+      gen(s, run.offset + s, lid);
+    }
+    return;
+  }
+  let first = g * NSEQ;
+  for (var e = lid; e < NSEQ * W; e += WG) {
+    let sq = e / W;
+    let t = e - sq * W;
+    let ra = 2u * (first + sq);
+    var z = vec2<f32>(0.0, 0.0);
+    if (ra < rows) {
+      z.x = pre(src[ra * W + t], (ra / H) % CH);
+    }
+    if (ra + 1u < rows) {
+      z.y = pre(src[(ra + 1u) * W + t], ((ra + 1u) / H) % CH);
+    }
+    buf[sq * SL + t] = z;
+  }
+  fft_row(NSEQ, lid);
+  for (var e = lid; e < NSEQ * V; e += WG) {
+    let sq = e / V;
+    let k = e - sq * V;
+    let ra = 2u * (first + sq);
+    let zk = buf[sq * SL + k];
+    let zm = buf[sq * SL + (W - k) % W];
+    let cz = vec2<f32>(zm.x, -zm.y);
+    let d = 0.5 * (zk - cz);
+    if (ra < rows) {
+      spec[ra * V + k] = 0.5 * (zk + cz);
+    }
+    if (ra + 1u < rows) {
+      spec[(ra + 1u) * V + k] = vec2<f32>(d.y, -d.x);
+    }
+  }
+}

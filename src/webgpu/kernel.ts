@@ -1,0 +1,363 @@
+/**
+ * A compiled pipeline on the GPU: its shader pipelines (cached per device by
+ * WGSL text, so pipelines that differ only in numbers share them), its consts
+ * and twiddle buffers, one working set, and a pool of readback buffers.
+ *
+ * The queue runs submissions in order, so every submission shares the one
+ * working set; only readback buffers are per submission in flight. A batch
+ * larger than the device's buffer limits is split into chunks, all submitted
+ * before the first readback is awaited.
+ *
+ * @module
+ */
+
+import type { Pipeline } from "../dsl/types.ts";
+import type { RealArray } from "../math/rfft2.ts";
+import { seedKey } from "../params/keys.ts";
+import type { SampleParams } from "../params/types.ts";
+import { type GpuContext, gpuError } from "./device.ts";
+import { buildConsts, fillTable } from "./layout.ts";
+import { type GpuPlan, planGpu, type Shape } from "./plan.ts";
+
+/** Workgroups per row of a dispatch grid (the shaders' `group_index`). */
+const GRID_X = 32768;
+
+/** Bytes one working set may take, at most (the batch is split above it). */
+const WORK_BUDGET = 1 << 30;
+
+/** The dispatch grid for a number of workgroups. */
+export function grid(workgroups: number): [number, number] {
+  return workgroups <= GRID_X ? [Math.max(workgroups, 1), 1] : [GRID_X, Math.ceil(workgroups / GRID_X)];
+}
+
+const layouts = new WeakMap<GPUDevice, GPUBindGroupLayout>();
+const pipelines = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+
+function layoutOf(device: GPUDevice): GPUBindGroupLayout {
+  let l = layouts.get(device);
+  if (!l) {
+    const C = GPUShaderStage.COMPUTE;
+    l = device.createBindGroupLayout({
+      entries: [
+        { binding: 0, visibility: C, buffer: { type: "uniform" } },
+        { binding: 1, visibility: C, buffer: { type: "read-only-storage" } },
+        { binding: 2, visibility: C, buffer: { type: "read-only-storage" } },
+        { binding: 3, visibility: C, buffer: { type: "storage" } },
+        { binding: 4, visibility: C, buffer: { type: "read-only-storage" } },
+        { binding: 5, visibility: C, buffer: { type: "storage" } },
+        { binding: 6, visibility: C, buffer: { type: "storage" } },
+        { binding: 7, visibility: C, buffer: { type: "storage" } },
+      ],
+    });
+    layouts.set(device, l);
+  }
+  return l;
+}
+
+/** Compiles (or finds in the cache) the compute pipeline of one WGSL module. */
+function pipelineOf(device: GPUDevice, wgsl: string): Promise<GPUComputePipeline> {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, cache = new Map());
+  let p = cache.get(wgsl);
+  if (!p) {
+    device.pushErrorScope("validation");
+    const module = device.createShaderModule({ code: wgsl });
+    const made = device.createComputePipelineAsync({
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layoutOf(device)] }),
+      compute: { module, entryPoint: "main" },
+    });
+    const scope = device.popErrorScope();
+    p = Promise.all([made, scope]).then(([pipe, err]) => {
+      if (err) throw err;
+      return pipe;
+    }).catch(async (e) => {
+      const info = await module.getCompilationInfo().catch(() => null);
+      const lines = info?.messages.filter((m) => m.type === "error")
+        .map((m) => `${m.lineNum}:${m.linePos} ${m.message}`) ?? [];
+      throw gpuError("a shader that compiles", lines.length ? lines.join("; ") : e);
+    });
+    p.catch(() => cache!.delete(wgsl));
+    cache.set(wgsl, p);
+  }
+  return p;
+}
+
+/** Number of distinct shader pipelines compiled on a device (for tests of the cache). */
+export function cachedPipelines(device: GPUDevice): number {
+  return pipelines.get(device)?.size ?? 0;
+}
+
+interface WorkingSet {
+  readonly capacity: number;
+  readonly buffers: GPUBuffer[];
+  readonly groups: GPUBindGroup[];
+  readonly uniform: GPUBuffer;
+  readonly tab: GPUBuffer;
+  readonly input: GPUBuffer;
+  readonly result: GPUBuffer;
+}
+
+/** What one {@link GpuKernel.run} needs besides the pixels. */
+export interface GpuRunRequest {
+  /** Samples in `data`. */
+  readonly count: number;
+  /** Draw on the GPU from this seed ... */
+  readonly seed?: number;
+  /** ... for dataset samples offset .. offset + count - 1. */
+  readonly offset?: number;
+  /** Or replay these parameters (one entry per sample). */
+  readonly params?: readonly SampleParams[];
+}
+
+/** Counters of what the kernel did, for tests and benchmarks. */
+export interface KernelStats {
+  /** Submissions so far. */
+  submissions: number;
+  /** Dispatches in the last submission. */
+  dispatches: number;
+  /** Compute passes in the last submission. */
+  computePasses: number;
+}
+
+/** A pipeline compiled for one shape on one device. */
+export class GpuKernel {
+  /** Samples per submission at most. */
+  readonly maxChunk: number;
+  /** Counters. */
+  readonly stats: KernelStats = { submissions: 0, dispatches: 0, computePasses: 0 };
+  private work?: WorkingSet;
+  private readonly idle: GPUBuffer[] = [];
+  private staged = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly per: number;
+  private readonly stride: number;
+  private readonly scratchPerSample: number;
+
+  constructor(
+    readonly ctx: GpuContext,
+    readonly pipeline: Pipeline,
+    readonly shape: Shape,
+    readonly plan: GpuPlan,
+    private readonly computes: readonly GPUComputePipeline[],
+    private readonly consts: Uint32Array,
+    private readonly constBuffer: GPUBuffer,
+    private readonly twBuffer: GPUBuffer,
+    /** Readbacks in flight at most. */
+    readonly inFlight: number,
+  ) {
+    const { channels: C, height: H, width: W } = shape;
+    this.per = C * H * W;
+    this.stride = consts[0];
+    const V = (W >> 1) + 1;
+    this.scratchPerSample = Math.max(
+      0,
+      ...plan.passes.map((p) => Math.ceil((8 * p.scratchPerWorkgroup * p.workgroups(64)) / 64)),
+    );
+    const perSample = Math.max(
+      4 * this.per,
+      plan.drawsParams ? 8 * C * H * V : 0,
+      4 * this.stride,
+      this.scratchPerSample,
+      4,
+    );
+    const limit = Math.min(ctx.limits.maxBinding, ctx.limits.maxBuffer);
+    const total = 8 * this.per + (plan.drawsParams ? 8 * C * H * V : 0) + 4 * this.stride + this.scratchPerSample;
+    this.maxChunk = Math.max(1, Math.min(Math.floor(limit / perSample), Math.floor(WORK_BUDGET / total)));
+    if (perSample > limit) {
+      throw gpuError(
+        `one image within the adapter's buffer limit of ${limit} bytes`,
+        `${shape.channels}x${shape.height}x${shape.width} needs ${perSample}`,
+      );
+    }
+  }
+
+  private workingSet(capacity: number): WorkingSet {
+    if (this.work && this.work.capacity >= capacity) return this.work;
+    const old = this.work;
+    const { device } = this.ctx;
+    const { channels: C, height: H, width: W } = this.shape;
+    const V = (W >> 1) + 1;
+    const S = GPUBufferUsage.STORAGE, D = GPUBufferUsage.COPY_DST, R = GPUBufferUsage.COPY_SRC;
+    const make = (bytes: number, usage: number) =>
+      device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+    const uniform = make(32, GPUBufferUsage.UNIFORM | D);
+    const tab = make(4 * this.stride * capacity, S | D);
+    const spec = make(this.plan.drawsParams ? 8 * C * H * V * capacity : 16, S);
+    const a = make(4 * this.per * capacity, S | D | R);
+    const b = make(4 * this.per * capacity, S | D | R);
+    const scratchBytes = Math.max(
+      16,
+      ...this.plan.passes.map((p) => 8 * p.scratchPerWorkgroup * p.workgroups(capacity)),
+    );
+    const scratch = make(scratchBytes, S);
+    const layout = layoutOf(device);
+    const stages = Math.max(1, ...this.plan.passes.map((p) => p.stage + 1));
+    const groups: GPUBindGroup[] = [];
+    for (let i = 0; i < stages; i++) {
+      const [src, dst] = i % 2 === 0 ? [a, b] : [b, a];
+      groups.push(device.createBindGroup({
+        layout,
+        entries: [
+          { binding: 0, resource: { buffer: uniform } },
+          { binding: 1, resource: { buffer: this.constBuffer } },
+          { binding: 2, resource: { buffer: this.twBuffer } },
+          { binding: 3, resource: { buffer: tab } },
+          { binding: 4, resource: { buffer: src } },
+          { binding: 5, resource: { buffer: spec } },
+          { binding: 6, resource: { buffer: dst } },
+          { binding: 7, resource: { buffer: scratch } },
+        ],
+      }));
+    }
+    const result = stages % 2 === 1 ? b : a;
+    this.work = { capacity, buffers: [uniform, tab, spec, a, b, scratch], groups, uniform, tab, input: a, result };
+    old?.buffers.forEach((x) => x.destroy());
+    return this.work;
+  }
+
+  /** A readback buffer of at least `bytes`, once fewer than `inFlight` are out. */
+  private async staging(bytes: number): Promise<GPUBuffer> {
+    const ready = this.idle.pop();
+    if (ready && ready.size >= bytes) return ready;
+    if (ready) {
+      ready.destroy();
+      this.staged--;
+    }
+    if (this.staged < this.inFlight) {
+      this.staged++;
+      return this.ctx.device.createBuffer({
+        size: Math.ceil(bytes / 16) * 16,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.staging(bytes);
+  }
+
+  private release(b: GPUBuffer): void {
+    this.idle.push(b);
+    this.waiting.shift()?.();
+  }
+
+  /** Encodes and submits one chunk; returns what reads it back. */
+  private submit(data: RealArray, first: number, n: number, req: GpuRunRequest, target: GPUBuffer): Promise<unknown> {
+    const { device, queue } = { device: this.ctx.device, queue: this.ctx.device.queue };
+    const w = this.workingSet(Math.min(this.maxChunk, Math.max(n, req.count)));
+    const bytes = 4 * this.per * n;
+    const chunk = data.subarray(first * this.per, (first + n) * this.per);
+    device.pushErrorScope("out-of-memory");
+    device.pushErrorScope("validation");
+    const pixels = chunk instanceof Float32Array ? chunk : Float32Array.from(chunk);
+    queue.writeBuffer(w.input, 0, pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength);
+    const uni = new Uint32Array(8);
+    uni[0] = n;
+    if (req.params) {
+      uni[4] = 0;
+      if (this.plan.drawsParams) {
+        const table = new Uint32Array(this.stride * n);
+        fillTable(this.pipeline, this.consts, this.plan.offsets, req.params.slice(first, first + n), table);
+        queue.writeBuffer(w.tab, 0, table);
+      }
+    } else {
+      const [k0, k1] = seedKey(req.seed ?? 0);
+      uni[1] = ((req.offset ?? 0) + first) >>> 0;
+      uni[2] = k0;
+      uni[3] = k1;
+      uni[4] = 1;
+    }
+    queue.writeBuffer(w.uniform, 0, uni);
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    let dispatches = 0;
+    this.plan.passes.forEach((p, i) => {
+      pass.setPipeline(this.computes[i]);
+      pass.setBindGroup(0, w.groups[p.stage]);
+      const [x, y] = grid(p.workgroups(n));
+      pass.dispatchWorkgroups(x, y);
+      dispatches++;
+    });
+    pass.end();
+    enc.copyBufferToBuffer(w.result, 0, target, 0, bytes);
+    queue.submit([enc.finish()]);
+    this.stats.submissions++;
+    this.stats.dispatches = dispatches;
+    this.stats.computePasses = 1;
+    const validation = device.popErrorScope();
+    const memory = device.popErrorScope();
+    return Promise.all([validation, memory]).then(([v, m]) => {
+      if (m) throw gpuError("enough GPU memory", m.message);
+      if (v) throw gpuError("a valid submission", v.message);
+    });
+  }
+
+  /**
+   * Runs the pipeline on `count` samples of `data` (NCHW) and resolves to the
+   * result in float32. Chunks over the device's limits are split off and all
+   * submitted before any readback is awaited.
+   */
+  async run(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
+    const out = new Float32Array(req.count * this.per);
+    const jobs: Promise<void>[] = [];
+    for (let first = 0; first < req.count; first += this.maxChunk) {
+      const n = Math.min(this.maxChunk, req.count - first);
+      const target = await this.staging(4 * this.per * n);
+      jobs.push((async () => {
+        try {
+          if (this.ctx.lost) throw gpuError("a device that is not lost", this.ctx.lost);
+          const checked = this.submit(data, first, n, req, target);
+          const mapped = target.mapAsync(GPUMapMode.READ, 0, 4 * this.per * n);
+          await Promise.all([checked, mapped]).catch((e) => {
+            if (this.ctx.lost) throw gpuError("a device that is not lost", this.ctx.lost);
+            throw e instanceof Error && e.name === "FreqaugError" ? e : gpuError("to read the result back", e);
+          });
+          out.set(new Float32Array(target.getMappedRange(0, 4 * this.per * n)), first * this.per);
+          target.unmap();
+          this.release(target);
+        } catch (e) {
+          // A readback buffer in an unknown state is dropped, not reused.
+          this.staged--;
+          this.waiting.shift()?.();
+          try {
+            target.destroy();
+          } catch { /* already gone */ }
+          throw e;
+        }
+      })());
+    }
+    const settled = await Promise.allSettled(jobs);
+    const bad = settled.find((s) => s.status === "rejected");
+    if (bad) throw (bad as PromiseRejectedResult).reason;
+    return out;
+  }
+
+  /** Frees the kernel's buffers. Pipelines stay cached for the device. */
+  dispose(): void {
+    this.work?.buffers.forEach((b) => b.destroy());
+    this.work = undefined;
+    this.idle.splice(0).forEach((b) => b.destroy());
+    this.constBuffer.destroy();
+    this.twBuffer.destroy();
+  }
+}
+
+/** Compiles a validated pipeline for a shape on a device. */
+export async function compileGpu(
+  ctx: GpuContext,
+  pipeline: Pipeline,
+  shape: Shape,
+  inFlight = 8,
+): Promise<GpuKernel> {
+  const plan = planGpu(pipeline, shape, ctx.limits);
+  const { device } = ctx;
+  const computes = await Promise.all(plan.passes.map((p) => pipelineOf(device, p.wgsl)));
+  const { words } = buildConsts(pipeline, shape);
+  const upload = (data: ArrayBufferView & { byteLength: number }) => {
+    const b = device.createBuffer({
+      size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(b, 0, data as unknown as ArrayBuffer);
+    return b;
+  };
+  return new GpuKernel(ctx, pipeline, shape, plan, computes, words, upload(words), upload(plan.twiddles), inFlight);
+}

@@ -1,0 +1,209 @@
+/**
+ * The numbers of a pipeline, laid out for the shaders: the `consts` words
+ * (one block per op, at offsets fixed by the pipeline's structure), the
+ * per-sample parameter table (sizes depend on numbers such as k), the
+ * twiddle tables of a shape, and the table of replayed parameters.
+ *
+ * @module
+ */
+
+import type { Op, Pipeline } from "../dsl/types.ts";
+import { isFrequencyOp } from "../dsl/types.ts";
+import { planFft } from "../math/fft.ts";
+import { twiddle } from "../math/elementary.ts";
+import { dropGrid } from "../params/sample.ts";
+import { seedKey } from "../params/keys.ts";
+import type { SampleParams } from "../params/types.ts";
+import type { GpuFftPlan } from "./fftplan.ts";
+
+/** Words of a frequency op's consts block (see shaders/params.wgsl). */
+export const FREQ_BLOCK = 10;
+
+/** Words of an op's consts block. */
+export function blockSize(op: Op, channels: number): number {
+  if (isFrequencyOp(op)) return FREQ_BLOCK;
+  return op.op === "normalize" ? 1 + 2 * channels : 2;
+}
+
+/** Offsets of each op's consts block; word 0 is the table stride. Structure only. */
+export function constOffsets(pipeline: Pipeline, channels: number): number[] {
+  let at = 1;
+  return pipeline.ops.map((op) => {
+    const o = at;
+    at += blockSize(op, channels);
+    return o;
+  });
+}
+
+/** Words of an op's entry in a sample's parameter table (0 for spatial ops). */
+export function tableSize(op: Op, height: number, width: number): number {
+  const V = (width >> 1) + 1;
+  switch (op.op) {
+    case "gmm":
+      return 1 + 5 * op.k + op.k * (height + V);
+    case "amplitudeRescale":
+      return 5;
+    case "phaseShift":
+      return 4;
+    case "randomFrequencyMask":
+      return 6;
+    default:
+      return 0;
+  }
+}
+
+/** Threshold t such that an op applies when draw 0's 24-bit uniform m < t (exact: m < p 2^24). */
+export function appliedThreshold(p: number): number {
+  return p >= 1 ? 16777216 : Math.ceil(p * 16777216);
+}
+
+/** The consts words of a pipeline for a shape, and the per-sample table stride. */
+export function buildConsts(
+  pipeline: Pipeline,
+  shape: { height: number; width: number; channels: number },
+): { words: Uint32Array; stride: number } {
+  const offsets = constOffsets(pipeline, shape.channels);
+  const last = pipeline.ops.length
+    ? offsets[offsets.length - 1] + blockSize(pipeline.ops[pipeline.ops.length - 1], shape.channels)
+    : 1;
+  const words = new Uint32Array(Math.max(last, 4));
+  const f = new Float32Array(words.buffer);
+  let stride = 0;
+  pipeline.ops.forEach((op, index) => {
+    const o = offsets[index];
+    if (op.op === "normalize") {
+      const n = op.mean.length;
+      words[o] = n;
+      for (let c = 0; c < shape.channels; c++) {
+        f[o + 1 + c] = op.mean[n === 1 ? 0 : c];
+        f[o + 1 + shape.channels + c] = op.std[n === 1 ? 0 : c];
+      }
+      return;
+    }
+    if (op.op === "clamp") {
+      f[o] = op.min;
+      f[o + 1] = op.max;
+      return;
+    }
+    words[o] = index;
+    words[o + 1] = stride;
+    words[o + 2] = appliedThreshold(op.p);
+    stride += tableSize(op, shape.height, shape.width);
+    switch (op.op) {
+      case "gmm":
+        words[o + 3] = op.keepDC ? 1 : 0;
+        f[o + 4] = op.sigma[0];
+        f[o + 5] = op.sigma[1];
+        words[o + 6] = op.k;
+        f[o + 7] = op.intensity[0];
+        f[o + 8] = op.intensity[1];
+        f[o + 9] = op.c;
+        break;
+      case "amplitudeRescale":
+        words[o + 3] = op.keepDC ? 1 : 0;
+        f[o + 4] = op.range[0];
+        f[o + 5] = op.range[1];
+        break;
+      case "phaseShift":
+        words[o + 3] = op.keepDC ? 1 : 0;
+        f[o + 4] = op.range[0];
+        f[o + 5] = op.range[1];
+        words[o + 6] = op.includeNegatives ? 1 : 0;
+        break;
+      case "randomFrequencyMask": {
+        const { base, span } = dropGrid(op.k[0], op.k[1]);
+        words[o + 6] = base;
+        words[o + 7] = span;
+        break;
+      }
+    }
+  });
+  words[0] = stride;
+  return { words, stride };
+}
+
+/**
+ * Writes replayed parameters into the table, as the shaders' draw step would
+ * have written them from a seed (floats rounded to float32).
+ */
+export function fillTable(
+  pipeline: Pipeline,
+  consts: Uint32Array,
+  offsets: readonly number[],
+  params: readonly SampleParams[],
+  table: Uint32Array,
+): void {
+  const stride = consts[0];
+  const f = new Float32Array(table.buffer, table.byteOffset, table.length);
+  params.forEach((sample, s) => {
+    pipeline.ops.forEach((op, index) => {
+      if (!isFrequencyOp(op)) return;
+      const b = s * stride + consts[offsets[index] + 1];
+      const p = sample[index];
+      table[b] = p.applied ? 1 : 0;
+      const key = (at: number, k: { seed: number; sample: number; op: number }) => {
+        const [k0, k1] = seedKey(k.seed);
+        table[at] = k.sample >>> 0;
+        table[at + 1] = k0;
+        table[at + 2] = k1;
+        table[at + 3] = k.op;
+      };
+      if (p.op === "gmm") {
+        p.gaussians.forEach((g, i) => {
+          const d = b + 1 + 5 * i;
+          f[d] = g.u0;
+          f[d + 1] = g.v0;
+          f[d + 2] = g.sigmaU;
+          f[d + 3] = g.sigmaV;
+          f[d + 4] = g.intensity;
+        });
+      } else if (p.op === "amplitudeRescale") {
+        key(b + 1, p.key);
+      } else if (p.op === "phaseShift") {
+        f[b + 1] = p.theta;
+      } else if (p.op === "randomFrequencyMask") {
+        table[b + 1] = Math.min(Math.floor(p.q * 16777216), 0xffffffff);
+        key(b + 2, p.key);
+      }
+    });
+  });
+}
+
+/** Offsets of one FFT plan's tables in the twiddle buffer. */
+export interface FftTables {
+  /** e^{-2 pi i t / m} for t < m (m = n, or Bluestein's length). */
+  readonly tb: number;
+  /** Bluestein's chirp e^{-pi i t^2 / n}, t < n. */
+  readonly tc: number;
+  /** Bluestein's chirp spectrum / m. */
+  readonly th: number;
+}
+
+/** Appends an FFT plan's tables (float64 computed, stored as float32 pairs) to `out`. */
+export function pushTables(plan: GpuFftPlan, out: number[]): FftTables {
+  const at = () => out.length / 2;
+  const push = (re: number, im: number) => out.push(re, im);
+  const tb = at();
+  for (let t = 0; t < plan.m; t++) push(...twiddle(t, plan.m));
+  if (plan.kind !== "bluestein") return { tb, tc: 0, th: 0 };
+  const n = plan.n, m = plan.m;
+  const tc = at();
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    [cr[t], ci[t]] = twiddle((t * t) % (2 * n), 2 * n);
+    push(cr[t], ci[t]);
+  }
+  const br = new Float64Array(m), bi = new Float64Array(m);
+  for (let t = 0; t < n; t++) {
+    br[t] = cr[t];
+    bi[t] = -ci[t];
+    if (t > 0) {
+      br[m - t] = cr[t];
+      bi[m - t] = -ci[t];
+    }
+  }
+  planFft(m).forward(br, bi);
+  const th = at();
+  for (let t = 0; t < m; t++) push(br[t] / m, bi[t] / m);
+  return { tb, tc, th };
+}
