@@ -67,13 +67,29 @@ export type {
 export {
   augment,
   type AugmentOptions,
-  type AugmentResult,
+  augmentStream,
   augmentTask,
-  type BackendName,
   sample,
   sampleEither,
   type SampleRequest,
+  type StreamOptions,
 } from "./src/api/augment.ts";
+export type { BackendName } from "./src/api/backend.ts";
+export {
+  type AugmentResult,
+  compile,
+  type CompileOptions,
+  compileTask,
+  explain,
+  type ExplainedPass,
+  type Explanation,
+  type ExplainOptions,
+  type Kernel,
+  type KernelShape,
+  type RunOptions,
+} from "./src/api/kernel.ts";
+export type { PlanLimits, ScratchKind } from "./src/webgpu/plan.ts";
+export { type AdapterSummary, webgpuAdapter } from "./src/webgpu/device.ts";
 export type { Batch } from "./src/api/validate.ts";
 export type { RealArray } from "./src/math/rfft2.ts";
 export { gmmMask } from "./src/math/gmm.ts";

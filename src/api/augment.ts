@@ -9,50 +9,27 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe as flow } from "fp-ts/lib/function.js";
-import { fail, FreqaugError, orThrow } from "../errors/error.ts";
+import { fail, type FreqaugError, orThrow } from "../errors/error.ts";
 import type { Either, TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import { decodeWith, SpecCodec } from "../spec/codec.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
-import { runCpu } from "../cpu/backend.ts";
-import {
-  type Batch,
-  validateBatch,
-  validateChannels,
-  validateParams,
-  validateRange,
-  validateSeed,
-} from "./validate.ts";
-
-/** Which backend runs the pipeline. This version has the CPU backend; `auto` picks it. */
-export type BackendName = "cpu" | "auto";
+import { type BackendName, resolveBackend, validateBackend } from "./backend.ts";
+import { type AugmentResult, checkPipeline, kernelFor, randomSeed, type RunOptions } from "./kernel.ts";
+import { type Batch, validateBatch, validateChannels, validateRange, validateSeed } from "./validate.ts";
 
 /** Options of {@link augment}. */
-export interface AugmentOptions {
-  /** Seed of the parameters (any safe integer). Default: a random one, returned in the result. */
-  readonly seed?: number;
-  /** Replay these parameters (one entry per sample) instead of drawing new ones. */
-  readonly params?: readonly SampleParams[];
-  /** Dataset index of the batch's first sample, so a split batch draws as the whole. Default 0; unused with `params`. */
-  readonly offset?: number;
-  /** Backend. Default `auto`. */
+export interface AugmentOptions extends RunOptions {
+  /**
+   * Backend. Default `auto`: WebGPU on a hardware adapter, else the CPU
+   * backend; it says once on stderr which it chose (see `quiet`).
+   */
   readonly backend?: BackendName;
+  /** Do not say on stderr which backend `auto` chose. */
+  readonly quiet?: boolean;
   /** CPU worker threads; 0 runs on the calling thread. Default: one per core when the batch is large enough. */
   readonly workers?: number;
-}
-
-/** What {@link augment} returns. */
-export interface AugmentResult<T extends RealArray = Float32Array> {
-  /** The augmented batch, same shape and array type as the input. */
-  readonly images: Batch<T>;
-  /** The parameters of every sample; pass them back as `params` to replay. */
-  readonly params: SampleParams[];
-  /** The seed used, when the parameters were drawn (absent when replayed). */
-  readonly seed?: number;
-  /** The backend that ran. */
-  readonly backend: "cpu";
 }
 
 /** Options of {@link sample}. */
@@ -67,16 +44,6 @@ export interface SampleRequest {
   readonly width: number;
   /** Dataset index of the first sample. Default 0. */
   readonly offset?: number;
-}
-
-function randomSeed(): number {
-  const w = new Uint32Array(2);
-  crypto.getRandomValues(w);
-  return (w[0] & 0x1fffff) * 4294967296 + w[1];
-}
-
-function checkPipeline(pipeline: Pipeline): E.Either<FreqaugError, Pipeline> {
-  return SpecCodec.is(pipeline) ? E.right(pipeline) : decodeWith(SpecCodec, pipeline, "pipeline");
 }
 
 /**
@@ -147,104 +114,27 @@ export function augmentTask<T extends RealArray>(
     checkPipeline(pipeline),
     E.chain(() => validateBatch(batch)),
     E.chain(() => validateChannels(pipeline, batch.channels)),
-    E.chain(() => {
-      const backend = options.backend ?? "auto";
-      if (backend !== "cpu" && backend !== "auto") {
-        return fail<never>(
-          "backend",
-          "backend",
-          backend,
-          `"cpu" or "auto" (this version has the CPU backend only)`,
-        );
-      }
-      if (
-        options.workers !== undefined &&
-        (!Number.isInteger(options.workers) || options.workers < 0)
-      ) {
-        return fail<never>(
-          "input",
-          "workers",
-          options.workers,
-          "an integer >= 0",
-        );
-      }
-      if (options.params !== undefined) {
-        if (options.seed !== undefined) {
-          return fail<never>(
-            "input",
-            "seed",
-            options.seed,
-            "no seed when params are given (params replay exactly)",
-          );
-        }
-        return E.map((p: SampleParams[]) => ({
-          params: p,
-          seed: undefined as number | undefined,
-        }))(
-          validateParams(
-            pipeline,
-            options.params,
-            batch.count,
-            batch.height,
-            batch.width,
-          ),
-        );
-      }
-      const seed = options.seed ?? randomSeed();
-      return flow(
-        validateSeed(seed),
-        E.chain(() => validateRange(options.offset ?? 0, batch.count)),
-        E.map((offset) => ({
-          params: sampleParams(pipeline, {
-            seed,
-            count: batch.count,
-            height: batch.height,
-            width: batch.width,
-            offset,
-          }),
-          seed: seed as number | undefined,
-        })),
-      );
-    }),
+    E.chain(() => validateBackend(options.backend ?? "auto")),
+    E.chain((backend) =>
+      options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)
+        ? fail<BackendName>("input", "workers", options.workers, "an integer >= 0")
+        : E.right(backend)
+    ),
   );
+  const shape = { channels: batch.channels, height: batch.height, width: batch.width };
   return flow(
     TE.fromEither(checked),
-    TE.chain(({ params, seed }) =>
-      TE.tryCatch(
-        async () => {
-          const dims = {
-            channels: batch.channels,
-            height: batch.height,
-            width: batch.width,
-          };
-          const data = await runCpu(
-            pipeline,
-            batch.data,
-            batch.count,
-            dims,
-            params,
-            { workers: options.workers },
-          );
-          const images = { ...dims, count: batch.count, data: data as T };
-          return seed === undefined
-            ? { images, params, backend: "cpu" as const }
-            : { images, params, seed, backend: "cpu" as const };
-        },
-        (e) =>
-          e instanceof FreqaugError ? e : new FreqaugError("backend", [{
-            path: "backend",
-            value: "cpu",
-            expected: `to run (${String(e)})`,
-          }]),
-      )
-    ),
+    TE.chain((name) => () => resolveBackend(name, options.quiet)),
+    TE.chain((backend) => () => kernelFor(pipeline, shape, backend, options.workers)),
+    TE.chain((kernel) => kernel.runTask(batch, options)),
   );
 }
 
 /**
  * Runs a pipeline on a batch of images (NCHW, planar) and returns the
  * augmented batch and every sample's parameters. Throws {@link FreqaugError}
- * on bad input, before any work.
+ * on bad input, before any work. On WebGPU the arithmetic is float32 (a
+ * Float64Array batch comes back as float64 values of that result).
  *
  * @example
  * ```ts
@@ -263,3 +153,45 @@ export async function augment<T extends RealArray>(
   const r = await augmentTask(pipeline, batch, options)();
   return orThrow(r);
 }
+
+/** Options of {@link augmentStream}. */
+export interface StreamOptions extends Omit<AugmentOptions, "params"> {
+  /** Batches in flight at once, at least 2. Default 4. */
+  readonly inFlight?: number;
+}
+
+/**
+ * Runs a pipeline over a stream of batches, keeping several in flight so the
+ * GPU never waits for a readback (Deno resolves each readback on a ~10 ms
+ * poll). One seed serves the whole stream and sample indices run on from
+ * batch to batch, so the result does not depend on how the data is batched.
+ * Results come in input order; a bad batch ends the stream with its error.
+ *
+ * @example
+ * ```ts
+ * import { augmentStream, gmm, pipe } from "@freqaug/freqaug";
+ * async function* batches() {
+ *   for (let i = 0; i < 4; i++) yield { data: new Float32Array(8 * 3 * 32 * 32).fill(0.5), count: 8, channels: 3, height: 32, width: 32 };
+ * }
+ * for await (const { images } of augmentStream(pipe(gmm()), batches(), { seed: 1 })) console.log(images.count);
+ * ```
+ */
+export async function* augmentStream<T extends RealArray>(
+  pipeline: Pipeline,
+  batches: AsyncIterable<Batch<T>> | Iterable<Batch<T>>,
+  options: StreamOptions = {},
+): AsyncGenerator<AugmentResult<T>, void, undefined> {
+  const depth = options.inFlight ?? 4;
+  if (!Number.isInteger(depth) || depth < 2) orThrow(fail("input", "inFlight", depth, "an integer >= 2"));
+  const seed = options.seed ?? randomSeed();
+  orThrow(validateSeed(seed));
+  let offset = options.offset ?? 0;
+  const pending: Promise<E.Either<FreqaugError, AugmentResult<T>>>[] = [];
+  for await (const batch of batches) {
+    pending.push(augmentTask(pipeline, batch, { ...options, seed, offset })());
+    offset += typeof batch?.count === "number" && Number.isSafeInteger(batch.count) ? batch.count : 0;
+    if (pending.length >= depth) yield orThrow(await pending.shift()!);
+  }
+  while (pending.length) yield orThrow(await pending.shift()!);
+}
+

@@ -9,8 +9,8 @@
 export class Lru<V> {
   private readonly map = new Map<string, V>();
 
-  /** Makes a cache of at most `capacity` entries. */
-  constructor(readonly capacity: number) {}
+  /** Makes a cache of at most `capacity` entries; `evicted` hears of each entry dropped. */
+  constructor(readonly capacity: number, private readonly evicted?: (value: V) => void) {}
 
   /** The cached value for `key`, made by `make` when missing; evicts the least recently used. */
   get(key: string, make: () => V): V {
@@ -22,8 +22,18 @@ export class Lru<V> {
     }
     v = make();
     this.map.set(key, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size > this.capacity) {
+      const oldest = this.map.keys().next().value as string;
+      const gone = this.map.get(oldest) as V;
+      this.map.delete(oldest);
+      this.evicted?.(gone);
+    }
     return v;
+  }
+
+  /** Drops the entry for `key`, if any (without telling `evicted`). */
+  delete(key: string): void {
+    this.map.delete(key);
   }
 
   /** Number of entries. */

@@ -101,8 +101,18 @@ export function gpuContext(): Promise<GpuContext | null> {
   return current;
 }
 
-/** The adapter, if there is one (opens the device). */
-export async function adapterSummary(): Promise<AdapterSummary | null> {
+/**
+ * The WebGPU adapter freqaug would use, or null when `navigator.gpu` yields
+ * none (Bun, Node, a machine without an adapter). Opens the device.
+ *
+ * @example
+ * ```ts
+ * import { webgpuAdapter } from "@freqaug/freqaug";
+ * const a = await webgpuAdapter();
+ * console.log(a ? `${a.description}${a.fallback ? " (software)" : ""}` : "no WebGPU");
+ * ```
+ */
+export async function webgpuAdapter(): Promise<AdapterSummary | null> {
   return (await gpuContext())?.adapter ?? null;
 }
 

@@ -132,6 +132,8 @@ export class GpuKernel {
   private readonly per: number;
   private readonly stride: number;
   private readonly scratchPerSample: number;
+  private busy = 0;
+  private disposed = false;
 
   constructor(
     readonly ctx: GpuContext,
@@ -296,6 +298,16 @@ export class GpuKernel {
    * submitted before any readback is awaited.
    */
   async run(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
+    if (this.disposed) throw gpuError("a kernel that is not disposed", "");
+    this.busy++;
+    try {
+      return await this.runChunks(data, req);
+    } finally {
+      if (--this.busy === 0 && this.disposed) this.destroy();
+    }
+  }
+
+  private async runChunks(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
     const out = new Float32Array(req.count * this.per);
     const jobs: Promise<void>[] = [];
     for (let first = 0; first < req.count; first += this.maxChunk) {
@@ -330,8 +342,13 @@ export class GpuKernel {
     return out;
   }
 
-  /** Frees the kernel's buffers. Pipelines stay cached for the device. */
+  /** Frees the kernel's buffers once its runs in flight end. Pipelines stay cached for the device. */
   dispose(): void {
+    this.disposed = true;
+    if (this.busy === 0) this.destroy();
+  }
+
+  private destroy(): void {
     this.work?.buffers.forEach((b) => b.destroy());
     this.work = undefined;
     this.idle.splice(0).forEach((b) => b.destroy());

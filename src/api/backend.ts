@@ -1,0 +1,68 @@
+/**
+ * Which backend runs: `cpu`, `webgpu`, or `auto` — WebGPU when
+ * `navigator.gpu` yields a hardware adapter, else the CPU backend. A software
+ * adapter (Mesa's llvmpipe, `isFallbackAdapter`) runs on the same CPU cores as
+ * the CPU backend and was measured slower than it (see the README), so `auto`
+ * chooses the CPU backend there. `auto` says once what it chose, on stderr,
+ * unless told to be quiet.
+ *
+ * @module
+ */
+
+import * as E from "fp-ts/lib/Either.js";
+import { fail, type FreqaugError } from "../errors/error.ts";
+import { type GpuContext, gpuContext } from "../webgpu/device.ts";
+
+/** Which backend runs the pipeline. */
+export type BackendName = "cpu" | "webgpu" | "auto";
+
+/** A backend, resolved. */
+export type Resolved = { readonly kind: "cpu"; readonly why: string } | {
+  readonly kind: "webgpu";
+  readonly ctx: GpuContext;
+  readonly why: string;
+};
+
+let told = false;
+
+/** Checks a backend option. */
+export function validateBackend(name: unknown): E.Either<FreqaugError, BackendName> {
+  return name === "cpu" || name === "webgpu" || name === "auto"
+    ? E.right(name)
+    : fail("backend", "backend", name, `"auto", "webgpu" or "cpu"`);
+}
+
+/** Resolves a backend name to a backend; `webgpu` without an adapter is an error. */
+export async function resolveBackend(
+  name: BackendName,
+  quiet = false,
+): Promise<E.Either<FreqaugError, Resolved>> {
+  if (name === "cpu") return E.right({ kind: "cpu", why: "asked for" });
+  const ctx = await gpuContext();
+  if (name === "webgpu") {
+    if (!ctx) {
+      return fail(
+        "backend",
+        "backend",
+        "webgpu",
+        `a WebGPU adapter (navigator.gpu ${
+          "gpu" in (globalThis.navigator ?? {}) ? "found none" : "is missing in this runtime"
+        }); use "cpu" or "auto"`,
+      );
+    }
+    return E.right({ kind: "webgpu", ctx, why: "asked for" });
+  }
+  let chosen: Resolved;
+  if (!ctx) chosen = { kind: "cpu", why: "no WebGPU adapter" };
+  else if (ctx.adapter.fallback) {
+    chosen = {
+      kind: "cpu",
+      why: `the WebGPU adapter (${ctx.adapter.description}) is a software fallback, slower than the CPU backend`,
+    };
+  } else chosen = { kind: "webgpu", ctx, why: ctx.adapter.description };
+  if (!told && !quiet) {
+    told = true;
+    console.error(`freqaug: backend "auto" runs on ${chosen.kind} (${chosen.why})`);
+  }
+  return E.right(chosen);
+}
