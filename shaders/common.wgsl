@@ -47,6 +47,22 @@ fn group_index(wid: vec3<u32>) -> u32 {
   return g;
 }
 
+const NONE: u32 = 0xffffffffu;
+// Row pairs per sample: the C * H rows of a sample pair up among themselves.
+const PAIRS: u32 = (CH * H + 1u) / 2u;
+
+// The two rows of pair p (the second NONE when a sample has an odd row count,
+// both NONE past the batch).
+fn pair_rows(p: u32) -> vec2<u32> {
+  if (p >= run.count * PAIRS) {
+    return vec2<u32>(NONE, NONE);
+  }
+  let s = p / PAIRS;
+  let a = 2u * (p - s * PAIRS);
+  let base = s * CH * H;
+  return vec2<u32>(base + a, select(NONE, base + a + 1u, a + 1u < CH * H));
+}
+
 // High word of a 32x32-bit product, from 16-bit halves (as the CPU backend does).
 fn mulhi32(a: u32, b: u32) -> u32 {
   let al = a & 0xffffu;

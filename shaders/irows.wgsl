@@ -29,23 +29,21 @@ fn finish(r: u32, t: u32, y: f32) {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let g = group_index(wid);
-  let rows = run.count * CH * H;
-  let pairs = (rows + 1u) / 2u;
-  if (g * NSEQ >= pairs) {
+  if (g * NSEQ >= run.count * PAIRS) {
     return;
   }
   let first = g * NSEQ;
   for (var e = lid; e < NSEQ * W; e += WG) {
     let sq = e / W;
     let k = e - sq * W;
-    let ra = 2u * (first + sq);
+    let r = pair_rows(first + sq);
     var a = vec2<f32>(0.0, 0.0);
     var b = vec2<f32>(0.0, 0.0);
-    if (ra < rows) {
-      a = half_bin(ra, k);
+    if (r.x != NONE) {
+      a = half_bin(r.x, k);
     }
-    if (ra + 1u < rows) {
-      b = half_bin(ra + 1u, k);
+    if (r.y != NONE) {
+      b = half_bin(r.y, k);
     }
     // Z = a + i b, swapped for the inverse transform.
     buf[sq * SL + k] = vec2<f32>(a.y + b.x, a.x - b.y);
@@ -54,13 +52,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var e = lid; e < NSEQ * W; e += WG) {
     let sq = e / W;
     let t = e - sq * W;
-    let ra = 2u * (first + sq);
+    let r = pair_rows(first + sq);
     let z = buf[sq * SL + t].yx;
-    if (ra < rows) {
-      finish(ra, t, z.x);
+    if (r.x != NONE) {
+      finish(r.x, t, z.x);
     }
-    if (ra + 1u < rows) {
-      finish(ra + 1u, t, z.y);
+    if (r.y != NONE) {
+      finish(r.y, t, z.y);
     }
   }
 }

@@ -1,6 +1,8 @@
 // Pass 1 of a frequency stage: load rows, apply the spatial pre-ops, and take
 // the real FFT of every row, two rows at a time through one complex FFT of
 // length W (z = a + i b; A_k = (Z_k + conj Z_{-k}) / 2, B_k = (Z_k - conj Z_{-k}) / 2i).
+// Rows pair up within a sample only (the last row of an odd count pairs with
+// zeros), so a sample's result never depends on the batch around it.
 // In the first stage, `count` extra workgroups draw each sample's parameters.
 // The including module defines NSEQ, SL, pre(x, ch), fft_row(nseq, lid) and
 // gen(s, n, lid).
@@ -8,9 +10,7 @@
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let g = group_index(wid);
-  let rows = run.count * CH * H;
-  let pairs = (rows + 1u) / 2u;
-  let groups = (pairs + NSEQ - 1u) / NSEQ;
+  let groups = (run.count * PAIRS + NSEQ - 1u) / NSEQ;
   if (g >= groups) {
     if (GEN && g < groups + run.count) {
       let s = g - groups;
@@ -22,13 +22,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var e = lid; e < NSEQ * W; e += WG) {
     let sq = e / W;
     let t = e - sq * W;
-    let ra = 2u * (first + sq);
+    let r = pair_rows(first + sq);
     var z = vec2<f32>(0.0, 0.0);
-    if (ra < rows) {
-      z.x = pre(src[ra * W + t], (ra / H) % CH);
+    if (r.x != NONE) {
+      z.x = pre(src[r.x * W + t], (r.x / H) % CH);
     }
-    if (ra + 1u < rows) {
-      z.y = pre(src[(ra + 1u) * W + t], ((ra + 1u) / H) % CH);
+    if (r.y != NONE) {
+      z.y = pre(src[r.y * W + t], (r.y / H) % CH);
     }
     buf[sq * SL + t] = z;
   }
@@ -36,16 +36,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var e = lid; e < NSEQ * V; e += WG) {
     let sq = e / V;
     let k = e - sq * V;
-    let ra = 2u * (first + sq);
+    let r = pair_rows(first + sq);
     let zk = buf[sq * SL + k];
     let zm = buf[sq * SL + (W - k) % W];
     let cz = vec2<f32>(zm.x, -zm.y);
     let d = 0.5 * (zk - cz);
-    if (ra < rows) {
-      spec[ra * V + k] = 0.5 * (zk + cz);
+    if (r.x != NONE) {
+      spec[r.x * V + k] = 0.5 * (zk + cz);
     }
-    if (ra + 1u < rows) {
-      spec[(ra + 1u) * V + k] = vec2<f32>(d.y, -d.x);
+    if (r.y != NONE) {
+      spec[r.y * V + k] = vec2<f32>(d.y, -d.x);
     }
   }
 }

@@ -117,6 +117,8 @@ export interface KernelStats {
   dispatches: number;
   /** Compute passes in the last submission. */
   computePasses: number;
+  /** Most runs in flight at once so far. */
+  peakRuns: number;
 }
 
 /** A pipeline compiled for one shape on one device. */
@@ -124,7 +126,7 @@ export class GpuKernel {
   /** Samples per submission at most. */
   readonly maxChunk: number;
   /** Counters. */
-  readonly stats: KernelStats = { submissions: 0, dispatches: 0, computePasses: 0 };
+  readonly stats: KernelStats = { submissions: 0, dispatches: 0, computePasses: 0, peakRuns: 0 };
   private work?: WorkingSet;
   private readonly idle: GPUBuffer[] = [];
   private staged = 0;
@@ -183,7 +185,7 @@ export class GpuKernel {
     const make = (bytes: number, usage: number) =>
       device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
     const uniform = make(32, GPUBufferUsage.UNIFORM | D);
-    const tab = make(4 * this.stride * capacity, S | D);
+    const tab = make(4 * this.stride * capacity, S | D | R);
     const spec = make(this.plan.drawsParams ? 8 * C * H * V * capacity : 16, S);
     const a = make(4 * this.per * capacity, S | D | R);
     const b = make(4 * this.per * capacity, S | D | R);
@@ -300,6 +302,7 @@ export class GpuKernel {
   async run(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
     if (this.disposed) throw gpuError("a kernel that is not disposed", "");
     this.busy++;
+    this.stats.peakRuns = Math.max(this.stats.peakRuns, this.busy);
     try {
       return await this.runChunks(data, req);
     } finally {
@@ -339,6 +342,25 @@ export class GpuKernel {
     const settled = await Promise.allSettled(jobs);
     const bad = settled.find((s) => s.status === "rejected");
     if (bad) throw (bad as PromiseRejectedResult).reason;
+    return out;
+  }
+
+  /**
+   * The parameter table of the last submission's first `count` samples, as
+   * the GPU left it (for tests: draws made on the GPU against `sample()`).
+   */
+  async readTable(count: number): Promise<Uint32Array> {
+    const w = this.work;
+    if (!w || !this.plan.drawsParams) return new Uint32Array(0);
+    const bytes = 4 * this.stride * count;
+    const { device } = this.ctx;
+    const b = device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(w.tab, 0, b, 0, Math.ceil(bytes / 4) * 4);
+    device.queue.submit([enc.finish()]);
+    await b.mapAsync(GPUMapMode.READ);
+    const out = new Uint32Array(b.getMappedRange(0, bytes).slice(0));
+    b.destroy();
     return out;
   }
 

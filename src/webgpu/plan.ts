@@ -287,7 +287,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const tv = Math.max(1, Math.min(V, Math.floor(16 / tc) || 1, Math.floor(cap / (tc * colPlan.seqLen))));
   const colCap = tc * tv * colPlan.seqLen;
   const colWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(colCap / 4))));
-  const rowPairs = (count: number) => Math.ceil((count * C * H) / 2);
+  const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
 
   const freqIndices = pipeline.ops.map((op, i) => (isFrequencyOp(op) ? i : -1)).filter((i) => i >= 0);
   const genBody = freqIndices.map((i) => {
