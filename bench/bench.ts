@@ -2,6 +2,9 @@
 //
 //   deno task bench            all of it
 //   deno task bench --quick    fewer repeats (for a smoke run)
+//   --no-fft                   without the FFT comparison lines
+//   --no-webgpu                without the WebGPU lines (see webgpu.ts)
+//   --all                      every WebGPU batch size, also on a software adapter
 //
 // Lines: { backend, op, impl?, channels, height, width, batch, threads?, img_per_s }.
 // For the FFT lines a "batch" is one plane and img_per_s counts planes
@@ -10,6 +13,7 @@ import FFT from "fft.js";
 import { augment, gmm, pipe, type Pipeline, releaseWorkers } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
 import { workerCount } from "../src/cpu/backend.ts";
+import { benchWebgpu } from "./webgpu.ts";
 
 const quick = Deno.args.includes("--quick");
 const MIN_MS = quick ? 200 : 1000;
@@ -135,9 +139,9 @@ async function loadKiss(): Promise<typeof import("kissfft-wasm") | null> {
     globalThis.fetch = saved;
   }
 }
-const kiss = await loadKiss();
+const kiss = Deno.args.includes("--no-fft") ? null : await loadKiss();
 
-for (const n of [224, 256, 512]) {
+for (const n of Deno.args.includes("--no-fft") ? [] : [224, 256, 512]) {
   const impls: [string, () => void][] = [["freqaug", ours(n)]];
   if ((n & (n - 1)) === 0) impls.push(["fft.js", fftjs(n)]);
   if (kiss) {
@@ -157,4 +161,9 @@ for (const n of [224, 256, 512]) {
       img_per_s: +(await rate(fn)).toFixed(1),
     });
   }
+}
+
+// 3. The WebGPU backend, when navigator.gpu yields an adapter.
+if (!Deno.args.includes("--no-webgpu")) {
+  await benchWebgpu(emit, { quick, all: Deno.args.includes("--all") });
 }

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 const SCRIPT = new URL("tests/bun/smoke.ts", ROOT).pathname;
 
+let lastStderr = "";
+
 async function run(
   cmd: string,
   args: string[],
@@ -19,6 +21,7 @@ async function run(
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
+  lastStderr = new TextDecoder().decode(out.stderr);
   assert.equal(
     out.code,
     0,
@@ -60,6 +63,10 @@ Deno.test("bun: same bytes as Deno for the same pipeline, seed and input", async
     const a = last(deno), b = last(bunOut);
     assert.equal(Object.keys(a).length, 4);
     assert.deepEqual(b, a);
+    // Bun has no navigator.gpu: auto ran on the CPU, webgpu was refused with the library's error.
+    const gpu = JSON.parse(lastStderr.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "{}");
+    assert.equal(gpu.auto, "cpu");
+    assert.match(gpu.webgpu, /^FreqaugError: backend: backend: got "webgpu", expected a WebGPU adapter/);
   } finally {
     await Deno.remove(modules, { recursive: true });
   }

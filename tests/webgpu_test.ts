@@ -84,7 +84,14 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 /** GPU vs CPU on the same seed: max abs error <= 2e-4 (relative to the output's scale when above 1). */
-async function parity(pipeline: Pipeline, count: number, channels: number, height: number, width: number, seed: number) {
+async function parity(
+  pipeline: Pipeline,
+  count: number,
+  channels: number,
+  height: number,
+  width: number,
+  seed: number,
+) {
   const batch = { data: image(count, channels, height, width, seed % 7), count, channels, height, width };
   const gpu = await augment(pipeline, batch, { seed, backend: "webgpu" });
   const cpu = await augment(pipeline, batch, { seed, backend: "cpu", workers: 0 });
@@ -138,7 +145,8 @@ Deno.test("webgpu plan: pointwise-only pipelines take one pass; separated freque
 });
 
 Deno.test("webgpu plan: FFT strategies by length", () => {
-  const plan = (n: number) => explain(pipe(gmm()), { height: n, width: n, channels: 1 }, { limits: { scratch: "storage" } }).fft;
+  const plan = (n: number) =>
+    explain(pipe(gmm()), { height: n, width: n, channels: 1 }, { limits: { scratch: "storage" } }).fft;
   assert.match(plan(224).rows!, /Stockham, radices 4·4·2·7/);
   assert.match(plan(2048).rows!, /Stockham/);
   assert.match(plan(97).rows!, /Bluestein over 256/);
@@ -201,79 +209,99 @@ gpuTest("the five lightly golden cases in lightly precision, within 2e-4", async
   }
 });
 
-gpuTest("parameters drawn on the GPU are the CPU's sample(): same integer draws, float32 of the same uniforms", async () => {
-  const ctx = (await gpuContext())!;
-  const pipeline = pipe(
-    gmm({ k: 7, sigma: [2, 9], c: 3, intensity: [0.3, 0.9], p: 0.6 }),
-    phaseShift({ range: [0.2, 1.5], p: 0.7 }),
-    randomFrequencyMask({ k: [0.1, 0.4], p: 0.8 }),
-    amplitudeRescale({ range: [0.5, 1.5], p: 0.5 }),
-  );
-  const shape = { height: 37, width: 52, channels: 1 };
-  const count = 40, seed = -987654321012, offset = 4294967000; // sample indices near 2^32
-  const kernel = await compileGpu(ctx, pipeline, shape);
-  await kernel.run(image(count, 1, 37, 52), { count, seed, offset });
-  const table = await kernel.readTable(count);
-  const f = new Float32Array(table.buffer);
-  const cpu = sample(pipeline, { seed, count, height: 37, width: 52, offset });
-  const { words } = buildConsts(pipeline, shape);
-  const offsets = constOffsets(pipeline, 1);
-  const ulps = (a: number, b: number) => Math.abs(a - b) / (Math.abs(b) * 2 ** -23 + 1e-30);
-  let applied = 0;
-  for (let s = 0; s < count; s++) {
-    const base = (i: number) => s * words[0] + words[offsets[i] + 1];
-    const [g, ph, rfm, amp] = cpu[s];
-    assert.equal(table[base(0)], g.applied ? 1 : 0, `sample ${s} gmm applied`);
-    if (g.op === "gmm" && g.applied) {
-      applied++;
-      g.gaussians.forEach((d, i) => {
-        const o = base(0) + 1 + 5 * i;
-        assert.equal(f[o], d.u0);
-        assert.equal(f[o + 1], d.v0);
-        assert.ok(ulps(f[o + 2], d.sigmaU) <= 2 && ulps(f[o + 3], d.sigmaV) <= 2 && ulps(f[o + 4], d.intensity) <= 2);
-      });
+gpuTest(
+  "parameters drawn on the GPU are the CPU's sample(): same integer draws, float32 of the same uniforms",
+  async () => {
+    const ctx = (await gpuContext())!;
+    const pipeline = pipe(
+      gmm({ k: 7, sigma: [2, 9], c: 3, intensity: [0.3, 0.9], p: 0.6 }),
+      phaseShift({ range: [0.2, 1.5], p: 0.7 }),
+      randomFrequencyMask({ k: [0.1, 0.4], p: 0.8 }),
+      amplitudeRescale({ range: [0.5, 1.5], p: 0.5 }),
+    );
+    const shape = { height: 37, width: 52, channels: 1 };
+    const count = 40, seed = -987654321012, offset = 4294967000; // sample indices near 2^32
+    const kernel = await compileGpu(ctx, pipeline, shape);
+    await kernel.run(image(count, 1, 37, 52), { count, seed, offset });
+    const table = await kernel.readTable(count);
+    const f = new Float32Array(table.buffer);
+    const cpu = sample(pipeline, { seed, count, height: 37, width: 52, offset });
+    const { words } = buildConsts(pipeline, shape);
+    const offsets = constOffsets(pipeline, 1);
+    const ulps = (a: number, b: number) => Math.abs(a - b) / (Math.abs(b) * 2 ** -23 + 1e-30);
+    let applied = 0;
+    for (let s = 0; s < count; s++) {
+      const base = (i: number) => s * words[0] + words[offsets[i] + 1];
+      const [g, ph, rfm, amp] = cpu[s];
+      assert.equal(table[base(0)], g.applied ? 1 : 0, `sample ${s} gmm applied`);
+      if (g.op === "gmm" && g.applied) {
+        applied++;
+        g.gaussians.forEach((d, i) => {
+          const o = base(0) + 1 + 5 * i;
+          assert.equal(f[o], d.u0);
+          assert.equal(f[o + 1], d.v0);
+          assert.ok(ulps(f[o + 2], d.sigmaU) <= 2 && ulps(f[o + 3], d.sigmaV) <= 2 && ulps(f[o + 4], d.intensity) <= 2);
+        });
+      }
+      assert.equal(table[base(1)], ph.applied ? 1 : 0);
+      if (ph.op === "phaseShift" && ph.applied) assert.ok(ulps(f[base(1) + 1], ph.theta) <= 2);
+      assert.equal(table[base(2)], rfm.applied ? 1 : 0);
+      if (rfm.op === "randomFrequencyMask" && rfm.applied) {
+        assert.equal(table[base(2) + 1], rfm.q * 16777216, `sample ${s}: drop threshold`);
+        assert.deepEqual([...table.subarray(base(2) + 2, base(2) + 6)], [
+          (offset + s) >>> 0,
+          seed >>> 0,
+          Math.floor(seed / 2 ** 32) >>> 0,
+          2,
+        ]);
+      }
+      assert.equal(table[base(3)], amp.applied ? 1 : 0);
     }
-    assert.equal(table[base(1)], ph.applied ? 1 : 0);
-    if (ph.op === "phaseShift" && ph.applied) assert.ok(ulps(f[base(1) + 1], ph.theta) <= 2);
-    assert.equal(table[base(2)], rfm.applied ? 1 : 0);
-    if (rfm.op === "randomFrequencyMask" && rfm.applied) {
-      assert.equal(table[base(2) + 1], rfm.q * 16777216, `sample ${s}: drop threshold`);
-      assert.deepEqual([...table.subarray(base(2) + 2, base(2) + 6)], [(offset + s) >>> 0, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, 2]);
-    }
-    assert.equal(table[base(3)], amp.applied ? 1 : 0);
-  }
-  assert.ok(applied > 10 && applied < count, `gmm applied to ${applied} of ${count}`);
-  kernel.dispose();
-});
+    assert.ok(applied > 10 && applied < count, `gmm applied to ${applied} of ${count}`);
+    kernel.dispose();
+  },
+);
 
-gpuTest("laws: mask in [0, 1] (read back through the impulse response), keepDC means, clarity grows with c, large c", async () => {
-  const H = 24, W = 20, V = (W >> 1) + 1;
-  for (const seed of [1, 2, 3]) {
-    const op = gmm({ k: 6, sigma: [1, 4], c: 0.5 + seed, keepDC: false });
-    const impulse = new Float32Array(H * W);
-    impulse[0] = 1; // its spectrum is 1 in every bin, so the output's spectrum is the mask
-    const r = await augment(pipe(op), { data: impulse, count: 1, channels: 1, height: H, width: W }, { seed, backend: "webgpu" });
-    const spec = rfft2(r.images.data, H, W);
-    const [p] = sample(pipe(op), { seed, count: 1, height: H, width: W });
-    const ref = gmmMask((p[0] as GmmParams).gaussians, H, W, { c: op.c, keepDC: false });
-    for (let u = 0; u < H; u++) {
-      for (let v = 0; v < V; v++) {
-        const m = spec.re[u * V + v];
-        assert.ok(m >= -1e-5 && m <= 1 + 1e-5 && Math.abs(spec.im[u * V + v]) <= 1e-5, `mask ${m} at ${u},${v}`);
-        // Interior columns have no mirror, so irfft2 keeps the mask exactly there.
-        if (v > 0 && !(W % 2 === 0 && v === W >> 1)) assert.ok(Math.abs(m - ref[u * V + v]) <= 2e-5);
+gpuTest(
+  "laws: mask in [0, 1] (read back through the impulse response), keepDC means, clarity grows with c, large c",
+  async () => {
+    const H = 24, W = 20, V = (W >> 1) + 1;
+    for (const seed of [1, 2, 3]) {
+      const op = gmm({ k: 6, sigma: [1, 4], c: 0.5 + seed, keepDC: false });
+      const impulse = new Float32Array(H * W);
+      impulse[0] = 1; // its spectrum is 1 in every bin, so the output's spectrum is the mask
+      const r = await augment(pipe(op), { data: impulse, count: 1, channels: 1, height: H, width: W }, {
+        seed,
+        backend: "webgpu",
+      });
+      const spec = rfft2(r.images.data, H, W);
+      const [p] = sample(pipe(op), { seed, count: 1, height: H, width: W });
+      const ref = gmmMask((p[0] as GmmParams).gaussians, H, W, { c: op.c, keepDC: false });
+      for (let u = 0; u < H; u++) {
+        for (let v = 0; v < V; v++) {
+          const m = spec.re[u * V + v];
+          assert.ok(m >= -1e-5 && m <= 1 + 1e-5 && Math.abs(spec.im[u * V + v]) <= 1e-5, `mask ${m} at ${u},${v}`);
+          // Interior columns have no mirror, so irfft2 keeps the mask exactly there.
+          if (v > 0 && !(W % 2 === 0 && v === W >> 1)) assert.ok(Math.abs(m - ref[u * V + v]) <= 2e-5);
+        }
       }
     }
-  }
-  const batch = { data: image(2, 3, 30, 26), count: 2, channels: 3, height: 30, width: 26 };
-  const options = { backend: "webgpu" as const };
-  await preservesChannelMeans(pipe(gmm({ k: 5, sigma: [2, 5], keepDC: true }), phaseShift({ keepDC: true })), batch, 5, 1e-4, options);
-  await clarityGrowsWithC(gmm({ k: 8, sigma: [2, 6] }), 0.5, 8, batch, 6, options);
-  await largeCIsIdentity(gmm({ k: 8, sigma: [2, 6] }), batch, 7, 1e6, options);
-  await deterministic(EVERY_OP, batch, 8, options);
-  await splitInvariant(EVERY_OP, { ...batch, data: image(3, 3, 30, 26), count: 3 }, 9, 1, options);
-  await replayable(EVERY_OP, batch, 10, options);
-});
+    const batch = { data: image(2, 3, 30, 26), count: 2, channels: 3, height: 30, width: 26 };
+    const options = { backend: "webgpu" as const };
+    await preservesChannelMeans(
+      pipe(gmm({ k: 5, sigma: [2, 5], keepDC: true }), phaseShift({ keepDC: true })),
+      batch,
+      5,
+      1e-4,
+      options,
+    );
+    await clarityGrowsWithC(gmm({ k: 8, sigma: [2, 6] }), 0.5, 8, batch, 6, options);
+    await largeCIsIdentity(gmm({ k: 8, sigma: [2, 6] }), batch, 7, 1e6, options);
+    await deterministic(EVERY_OP, batch, 8, options);
+    await splitInvariant(EVERY_OP, { ...batch, data: image(3, 3, 30, 26), count: 3 }, 9, 1, options);
+    await replayable(EVERY_OP, batch, 10, options);
+  },
+);
 
 gpuTest("a run is one compute pass of at most three dispatches, and reruns never recompile", async () => {
   const ctx = (await gpuContext())!;
@@ -349,12 +377,19 @@ gpuTest("augmentStream keeps batches in flight and equals one big batch", async 
 
 gpuTest("float64 batches come back as float64; params are lazily the CPU's", async () => {
   const batch = { data: Float64Array.from(image(2, 1, 16, 16)), count: 2, channels: 1, height: 16, width: 16 };
-  const r = await augment(EVERY_OP.ops.length ? pipe(gmm(), normalize({ mean: [0.5], std: [0.25] })) : EVERY_OP, batch, {
-    seed: 3,
-    backend: "webgpu",
-  });
+  const r = await augment(
+    EVERY_OP.ops.length ? pipe(gmm(), normalize({ mean: [0.5], std: [0.25] })) : EVERY_OP,
+    batch,
+    {
+      seed: 3,
+      backend: "webgpu",
+    },
+  );
   assert.ok(r.images.data instanceof Float64Array);
-  assert.deepEqual(r.params, sample(pipe(gmm(), normalize({ mean: [0.5], std: [0.25] })), { seed: 3, count: 2, height: 16, width: 16 }));
+  assert.deepEqual(
+    r.params,
+    sample(pipe(gmm(), normalize({ mean: [0.5], std: [0.25] })), { seed: 3, count: 2, height: 16, width: 16 }),
+  );
 });
 
 gpuTest("the workgroup-memory FFTs (what hardware adapters run): Stockham, Bluestein and direct DFT", async () => {
@@ -369,7 +404,10 @@ gpuTest("the workgroup-memory FFTs (what hardware adapters run): Stockham, Blues
     const got = await kernel.run(data, { count: 2, seed: 31 });
     const cpu = await augment(EVERY_OP, { data, count: 2, ...shape }, { seed: 31, backend: "cpu", workers: 0 });
     const err = maxDiff(got, cpu.images.data);
-    assert.ok(err <= 2e-4 * Math.max(1, maxAbs(cpu.images.data)), `${h}x${w}: ${err} (${kernel.plan.fft.rows?.kind}/${kernel.plan.fft.columns?.kind})`);
+    assert.ok(
+      err <= 2e-4 * Math.max(1, maxAbs(cpu.images.data)),
+      `${h}x${w}: ${err} (${kernel.plan.fft.rows?.kind}/${kernel.plan.fft.columns?.kind})`,
+    );
     kernel.dispose();
   }
 });

@@ -194,4 +194,3 @@ export async function* augmentStream<T extends RealArray>(
   }
   while (pending.length) yield orThrow(await pending.shift()!);
 }
-

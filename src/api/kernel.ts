@@ -146,7 +146,9 @@ function checkShape(shape: KernelShape): E.Either<FreqaugError, KernelShape> {
   }
   for (const key of ["height", "width", "channels"] as const) {
     const v = shape[key];
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) return fail("input", `shape.${key}`, v, "an integer >= 1");
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
+      return fail("input", `shape.${key}`, v, "an integer >= 1");
+    }
   }
   return E.right({ height: shape.height, width: shape.width, channels: shape.channels });
 }
@@ -214,7 +216,12 @@ function withParams<T extends RealArray>(
   params: () => SampleParams[],
 ): AugmentResult<T> {
   let memo: SampleParams[] | undefined;
-  const r = { images, backend } as { images: Batch<T>; backend: "cpu" | "webgpu"; seed?: number; params: SampleParams[] };
+  const r = { images, backend } as {
+    images: Batch<T>;
+    backend: "cpu" | "webgpu";
+    seed?: number;
+    params: SampleParams[];
+  };
   if (seed !== undefined) r.seed = seed;
   Object.defineProperty(r, "params", {
     enumerable: true,
@@ -226,7 +233,9 @@ function withParams<T extends RealArray>(
 function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limits: PlanLimits): Explanation {
   const plan = planGpu(pipeline, shape, limits);
   const describe = (f: typeof plan.fft.rows) =>
-    f === null ? null : f.kind === "stockham"
+    f === null
+      ? null
+      : f.kind === "stockham"
       ? `Stockham, radices ${f.radices.join("·") || "none"} (length ${f.n})`
       : f.kind === "bluestein"
       ? `Bluestein over ${f.m} (length ${f.n})`
@@ -277,7 +286,9 @@ export function explain(pipeline: Pipeline, shape: KernelShape, options: Explain
     checkPipeline(pipeline),
     E.chain(() => checkShape(shape)),
     E.chain((s) =>
-      Number.isSafeInteger(count) && count >= 1 ? E.right(s) : fail<KernelShape>("input", "count", count, "an integer >= 1")
+      Number.isSafeInteger(count) && count >= 1
+        ? E.right(s)
+        : fail<KernelShape>("input", "count", count, "an integer >= 1")
     ),
     E.chain((s) => E.map(() => s)(validateChannels(pipeline, s.channels))),
     E.chain((s) => {
@@ -306,7 +317,9 @@ class CpuKernel implements Kernel {
             width: batch.width,
             offset: prep.offset,
           });
-          const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, { workers: this.workers });
+          const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
+            workers: this.workers,
+          });
           const images = { ...this.shape, count: batch.count, data: data as T };
           return withParams(images, "cpu", prep.seed, () => params);
         }, (e) => asError(e, "cpu"))

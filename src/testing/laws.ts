@@ -324,7 +324,9 @@ export async function replayable(
   // the float64 draws while a seeded run draws in float32 on the GPU.
   const tol = direct.backend === "cpu" ? 0 : 2e-4 * Math.max(1, maxAbs(direct.images.data));
   check(
-    tol === 0 ? sameBytes(direct.images.data, replay.images.data) : maxDiff(direct.images.data, replay.images.data) <= tol,
+    tol === 0
+      ? sameBytes(direct.images.data, replay.images.data)
+      : maxDiff(direct.images.data, replay.images.data) <= tol,
     () => "replaying sampled parameters changed the output",
   );
 }

@@ -244,15 +244,23 @@ export class GpuKernel {
   }
 
   /** Encodes and submits one chunk; returns what reads it back. */
-  private submit(data: RealArray, first: number, n: number, req: GpuRunRequest, target: GPUBuffer): Promise<unknown> {
+  private submit(
+    data: RealArray | null,
+    first: number,
+    n: number,
+    req: GpuRunRequest,
+    target: GPUBuffer | null,
+  ): Promise<unknown> {
     const { device, queue } = { device: this.ctx.device, queue: this.ctx.device.queue };
     const w = this.workingSet(Math.min(this.maxChunk, Math.max(n, req.count)));
     const bytes = 4 * this.per * n;
-    const chunk = data.subarray(first * this.per, (first + n) * this.per);
     device.pushErrorScope("out-of-memory");
     device.pushErrorScope("validation");
-    const pixels = chunk instanceof Float32Array ? chunk : Float32Array.from(chunk);
-    queue.writeBuffer(w.input, 0, pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength);
+    if (data) {
+      const chunk = data.subarray(first * this.per, (first + n) * this.per);
+      const pixels = chunk instanceof Float32Array ? chunk : Float32Array.from(chunk);
+      queue.writeBuffer(w.input, 0, pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength);
+    }
     const uni = new Uint32Array(8);
     uni[0] = n;
     if (req.params) {
@@ -281,7 +289,7 @@ export class GpuKernel {
       dispatches++;
     });
     pass.end();
-    enc.copyBufferToBuffer(w.result, 0, target, 0, bytes);
+    if (target) enc.copyBufferToBuffer(w.result, 0, target, 0, bytes);
     queue.submit([enc.finish()]);
     this.stats.submissions++;
     this.stats.dispatches = dispatches;
@@ -346,6 +354,23 @@ export class GpuKernel {
   }
 
   /**
+   * For benchmarks: runs the pipeline `reps` times on the batch already on the
+   * device (uploaded by an earlier {@link run} of at least `count` samples),
+   * with no upload and no readback, and resolves when the queue is done. It
+   * measures what the GPU sustains when the data stays on it.
+   */
+  async runResident(count: number, req: Omit<GpuRunRequest, "count" | "params">, reps: number): Promise<void> {
+    if (!this.work || this.work.capacity < count || count > this.maxChunk) {
+      throw gpuError("a batch already on the device", `${count} samples`);
+    }
+    const checks: Promise<unknown>[] = [];
+    for (let r = 0; r < reps; r++) {
+      checks.push(this.submit(null, 0, count, { ...req, count, offset: (req.offset ?? 0) + r * count }, null));
+    }
+    await Promise.all([...checks, this.ctx.device.queue.onSubmittedWorkDone()]);
+  }
+
+  /**
    * The parameter table of the last submission's first `count` samples, as
    * the GPU left it (for tests: draws made on the GPU against `sample()`).
    */
@@ -354,7 +379,10 @@ export class GpuKernel {
     if (!w || !this.plan.drawsParams) return new Uint32Array(0);
     const bytes = 4 * this.stride * count;
     const { device } = this.ctx;
-    const b = device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const b = device.createBuffer({
+      size: Math.ceil(bytes / 16) * 16,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = device.createCommandEncoder();
     enc.copyBufferToBuffer(w.tab, 0, b, 0, Math.ceil(bytes / 4) * 4);
     device.queue.submit([enc.finish()]);

@@ -48,4 +48,14 @@ for (
   );
 }
 releaseWorkers();
+// Without navigator.gpu (Bun), "auto" runs on the CPU and "webgpu" is the library's error.
+if (!("gpu" in navigator)) {
+  const one = { data: new Float32Array(64), count: 1, channels: 1, height: 8, width: 8 };
+  const auto = await augment(pipe(gmm()), one, { seed: 1, quiet: true });
+  const asked = await augment(pipe(gmm()), one, { seed: 1, backend: "webgpu" }).then(
+    () => "ran",
+    (e) => `${e.name}: ${e.code}: ${e.message}`,
+  );
+  console.error(JSON.stringify({ auto: auto.backend, webgpu: asked }));
+}
 console.log(JSON.stringify(out));
