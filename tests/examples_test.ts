@@ -40,3 +40,20 @@ Deno.test("deno task demo writes its images and parameters", async () => {
   assert.equal(params.params.length, 4);
   assert.equal(params.params[0][0].gaussians.length, 20);
 });
+
+Deno.test("examples/gpu.ts runs, on the CPU backend too", async () => {
+  const root = new URL("../", import.meta.url);
+  for (const args of [["--cpu"], []]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "examples/gpu.ts", ...args],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.match(text, /^rows: load → row rfft → parameter draws/m);
+    assert.match(text, /stream: 128 images/);
+    if (args.length) assert.match(text, /running on cpu/);
+  }
+});

@@ -153,9 +153,13 @@ Deno.test("webgpu plan: FFT strategies by length", () => {
   assert.match(plan(2039).rows!, /Bluestein over 4096/);
   const small = explain(pipe(gmm()), { height: 67, width: 67, channels: 1 }, { limits: { workgroupStorage: 2048 } });
   assert.match(small.fft.rows!, /direct DFT/);
+  // Too long for WebGPU's default 16 KiB of workgroup memory: storage scratch instead.
+  const long = explain(pipe(gmm()), { height: 8, width: 2048, channels: 1 });
+  assert.equal(long.passes[0].scratch, "storage");
+  assert.equal(explain(pipe(gmm()), { height: 8, width: 1024, channels: 1 }).passes[0].scratch, "workgroup");
   assert.throws(
-    () => explain(pipe(gmm()), { height: 8, width: 3000, channels: 1 }),
-    (e: unknown) => e instanceof FreqaugError && /width 3000/.test(e.message),
+    () => explain(pipe(gmm()), { height: 8, width: 9000, channels: 1 }),
+    (e: unknown) => e instanceof FreqaugError && /width 9000/.test(e.message),
   );
 });
 
@@ -177,8 +181,8 @@ gpuTest("random pipelines match the CPU backend for H, W in 1..96, 1 or 3 channe
   );
 });
 
-gpuTest("prime, odd and edge sizes match the CPU backend", async () => {
-  for (const [h, w] of [[1, 1], [1, 2], [2, 1], [89, 97], [61, 67], [96, 95], [17, 3], [5, 96]]) {
+gpuTest("prime, odd and edge sizes up to 2048 match the CPU backend", async () => {
+  for (const [h, w] of [[1, 1], [1, 2], [2, 1], [89, 97], [61, 67], [96, 95], [17, 3], [5, 96], [3, 2048], [2039, 2]]) {
     await parity(EVERY_OP, 2, 3, h, w, h * 1000 + w);
   }
 });
@@ -205,7 +209,7 @@ gpuTest("the five lightly golden cases in lightly precision, within 2e-4", async
     const batch = { data: Float32Array.from(g.x), count: 1, channels: C, height: H, width: W };
     const r = await augment(pipeline, batch, { params, backend: "webgpu" });
     const err = maxDiff(r.images.data, g.y);
-    assert.ok(err <= 2e-4, `${name}: max error ${err}`);
+    assert.ok(err <= 2e-5, `${name}: max error ${err} (2e-4 is the bar; llvmpipe gives <= 3.4e-7)`);
   }
 });
 

@@ -53,7 +53,7 @@ export interface PlanLimits {
   readonly scratch?: ScratchKind;
 }
 
-/** Complex values per half of the FFT buffer in `storage` scratch mode. */
+/** Complex values per half of the FFT buffer in `storage` scratch mode: the longest FFT. */
 const STORAGE_HALF = 4096;
 
 /** WebGPU's default workgroup memory: what a plan assumes without a device. */
@@ -177,16 +177,28 @@ function header(shape: Shape, wg: number, half: number, extra: Record<string, st
   return Object.entries(consts).map(([k, v]) => `const ${k}: ${type(v)} = ${v};`).join("\n");
 }
 
-function halfCapacity(limits: PlanLimits): number {
-  return limits.scratch === "storage" ? STORAGE_HALF : Math.floor(limits.workgroupStorage / 16);
+function halfCapacity(scratch: ScratchKind, limits: PlanLimits): number {
+  return scratch === "storage" ? STORAGE_HALF : Math.floor(limits.workgroupStorage / 16);
+}
+
+/**
+ * Where a shape's FFTs work: the limits' choice, except that lengths too
+ * long for the adapter's workgroup memory move to storage scratch (so every
+ * adapter transforms up to {@link STORAGE_HALF} points, WebGPU's minimum
+ * 16 KiB of workgroup memory included).
+ */
+function scratchFor(shape: Shape, limits: PlanLimits): ScratchKind {
+  if (limits.scratch === "storage") return "storage";
+  const cap = halfCapacity("workgroup", limits);
+  return planGpuFft(shape.width, cap) && planGpuFft(shape.height, cap) ? "workgroup" : "storage";
 }
 
 /** Why a shape cannot be planned, or null. */
 export function unplannable(shape: Shape, limits: PlanLimits): string | null {
-  const cap = halfCapacity(limits);
+  const cap = halfCapacity("storage", limits);
   for (const [axis, n] of [["width", shape.width], ["height", shape.height]] as const) {
     if (!planGpuFft(n, cap)) {
-      return `${axis} ${n} is over this adapter's largest FFT (${cap} points: twice that many complex values fill its ${limits.workgroupStorage} bytes of workgroup memory)`;
+      return `${axis} ${n} is over the largest FFT length, ${cap}`;
     }
   }
   return null;
@@ -200,8 +212,8 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const why = unplannable(shape, limits);
   if (why) throw new RangeError(why);
   // Complex values per half of the FFT buffer.
-  const cap = halfCapacity(limits);
-  const scratch = limits.scratch ?? "workgroup";
+  const scratch = scratchFor(shape, limits);
+  const cap = halfCapacity(scratch, limits);
   const finish = (wgsl: string) =>
     scratch === "workgroup" ? wgsl : wgsl
       .replace(/var<workgroup> buf: [^;]*;/, "")
