@@ -5,8 +5,8 @@
  *
  * The queue runs submissions in order, so every submission shares the one
  * working set; only readback buffers are per submission in flight. A batch
- * larger than the device's buffer limits is split into chunks, all submitted
- * before the first readback is awaited.
+ * larger than the device's buffer limits is split into chunks, up to
+ * `inFlight` of them submitted before the first readback is awaited.
  *
  * @module
  */
@@ -304,8 +304,8 @@ export class GpuKernel {
 
   /**
    * Runs the pipeline on `count` samples of `data` (NCHW) and resolves to the
-   * result in float32. Chunks over the device's limits are split off and all
-   * submitted before any readback is awaited.
+   * result in float32. Chunks over the device's limits are split off; up to
+   * `inFlight` are submitted before a readback is awaited.
    */
   async run(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
     if (this.disposed) throw gpuError("a kernel that is not disposed", "");
