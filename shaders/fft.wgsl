@@ -11,17 +11,25 @@
 
 var<workgroup> buf: array<vec2<f32>, CAP>;
 
+// Butterfly b of a radix-p stage (per = n / p butterflies per sequence, stride s):
+// its first input in half x, its first output in half y, and j (for the twiddles).
+fn butterfly(b: u32, p: u32, per: u32, s: u32, sl: u32, x: u32, y: u32) -> vec3<u32> {
+  let sq = b / per;
+  let w = b - sq * per;
+  let j = w / s;
+  let q = w - j * s;
+  return vec3<u32>(x + sq * sl + q + s * j, y + sq * sl + q + p * s * j, j);
+}
+
 fn st2(n: u32, len: u32, nseq: u32, sl: u32, tb: u32, lid: u32, x: u32, y: u32) {
   let s = n / len;
   let m = len >> 1u;
   let per = n >> 1u;
   for (var b = lid; b < per * nseq; b += WG) {
-    let sq = b / per;
-    let w = b - sq * per;
-    let j = w / s;
-    let q = w - j * s;
-    let i0 = x + sq * sl + q + s * j;
-    let o = y + sq * sl + q + 2u * s * j;
+    let at = butterfly(b, 2u, per, s, sl, x, y);
+    let i0 = at.x;
+    let o = at.y;
+    let j = at.z;
     let a0 = buf[i0];
     let a1 = buf[i0 + s * m];
     buf[o] = a0 + a1;
@@ -35,12 +43,10 @@ fn st4(n: u32, len: u32, nseq: u32, sl: u32, tb: u32, lid: u32, x: u32, y: u32) 
   let m = len >> 2u;
   let per = n >> 2u;
   for (var b = lid; b < per * nseq; b += WG) {
-    let sq = b / per;
-    let w = b - sq * per;
-    let j = w / s;
-    let q = w - j * s;
-    let i0 = x + sq * sl + q + s * j;
-    let o = y + sq * sl + q + 4u * s * j;
+    let at = butterfly(b, 4u, per, s, sl, x, y);
+    let i0 = at.x;
+    let o = at.y;
+    let j = at.z;
     let sm = s * m;
     let a0 = buf[i0];
     let a1 = buf[i0 + sm];
@@ -66,12 +72,10 @@ fn stp(p: u32, n: u32, len: u32, nseq: u32, sl: u32, tb: u32, lid: u32, x: u32, 
   let m = len / p;
   let per = n / p;
   for (var b = lid; b < per * nseq; b += WG) {
-    let sq = b / per;
-    let w = b - sq * per;
-    let j = w / s;
-    let q = w - j * s;
-    let i0 = x + sq * sl + q + s * j;
-    let o = y + sq * sl + q + p * s * j;
+    let at = butterfly(b, p, per, s, sl, x, y);
+    let i0 = at.x;
+    let o = at.y;
+    let j = at.z;
     for (var k = 0u; k < p; k++) {
       var acc = buf[i0];
       var idx = 0u;

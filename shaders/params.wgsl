@@ -131,22 +131,9 @@ fn op_skips(s: u32, o: u32, u: u32, v: u32) -> bool {
   return !op_applied(s, o) || (consts[o + 3u] != 0u && u == 0u && v == 0u);
 }
 
-fn m_gmm(m: vec2<f32>, s: u32, u: u32, v: u32, o: u32) -> vec2<f32> {
-  if (op_skips(s, o, u, v)) {
-    return m;
-  }
-  let base = tab_base(s, o);
-  let k = consts[o + 6u];
-  let rows = base + 1u + 5u * k + u;
-  let cols = base + 1u + 5u * k + k * H + v;
-  var f = 1.0;
-  for (var i = 0u; i < k; i++) {
-    f *= max(0.0, 1.0 - tabf(rows + i * H) * tabf(cols + i * V));
-  }
-  return m * f;
-}
-
-fn m_gmm_lightly(m: vec2<f32>, s: u32, u: u32, v: u32, o: u32) -> vec2<f32> {
+// The mixture mask at bin (u, v): the product of the separable factors, or
+// (lightly) lightly's float32 factor from the two exponent terms, one exp each.
+fn m_gmm(m: vec2<f32>, s: u32, u: u32, v: u32, o: u32, lightly: bool) -> vec2<f32> {
   if (op_skips(s, o, u, v)) {
     return m;
   }
@@ -157,8 +144,13 @@ fn m_gmm_lightly(m: vec2<f32>, s: u32, u: u32, v: u32, o: u32) -> vec2<f32> {
   let c = cf(o + 9u);
   var f = 1.0;
   for (var i = 0u; i < k; i++) {
-    let g = sleef_expf(-(tabf(rows + i * H) + tabf(cols + i * V)));
-    f *= max(0.0, 1.0 - (tabf(base + 5u + 5u * i) / c) * g);
+    let r = tabf(rows + i * H);
+    let q = tabf(cols + i * V);
+    if (lightly) {
+      f *= max(0.0, 1.0 - (tabf(base + 5u + 5u * i) / c) * sleef_expf(-(r + q)));
+    } else {
+      f *= max(0.0, 1.0 - r * q);
+    }
   }
   return m * f;
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { checkSpec, MY_SPEC } from "../examples/property_test.ts";
 import { decode } from "fast-png";
 import { FreqaugError } from "../mod.ts";
+import { runDeno } from "./_helpers.ts";
 
 Deno.test("examples/property_test.ts: the laws hold for its spec", async () => {
   const p = await checkSpec(MY_SPEC, { numRuns: 10 });
@@ -19,14 +20,7 @@ Deno.test("examples/property_test.ts: a spec that does not keep DC is caught", a
 
 Deno.test("deno task demo writes its images and parameters", async () => {
   const root = new URL("../", import.meta.url);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "demo"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const text = await runDeno(["task", "demo"]);
   assert.match(text, /backend: cpu/);
   for (const f of ["input.png", "view-0.png", "view-3.png", "lightly-0.png", "params.json"]) {
     const bytes = await Deno.readFile(new URL(`out/demo/${f}`, root));
@@ -42,16 +36,8 @@ Deno.test("deno task demo writes its images and parameters", async () => {
 });
 
 Deno.test("examples/gpu.ts runs, on the CPU backend too", async () => {
-  const root = new URL("../", import.meta.url);
   for (const args of [["--cpu"], []]) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "examples/gpu.ts", ...args],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const text = await runDeno(["run", "-A", "examples/gpu.ts", ...args]);
     assert.match(text, /^rows: load → row rfft → parameter draws/m);
     assert.match(text, /stream: 128 images/);
     if (args.length) assert.match(text, /running on cpu/);

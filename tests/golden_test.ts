@@ -6,21 +6,9 @@
 // float64 mask differs from lightly's by lightly's float32 rounding (relative
 // ~1e-7), checked too. The transform alone is checked against the golden mask.
 import assert from "node:assert/strict";
-import { augment, gmm, gmmMask, type GmmParams, pipe } from "../mod.ts";
+import { augment, gmm, gmmMask, pipe } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
-import { GOLDEN_DIR, goldenCases } from "./_helpers.ts";
-
-interface Golden {
-  shape: [number, number, number];
-  num_gaussians: number;
-  std_range: [number, number];
-  gaussians: { u0: number; v0: number; sigma_u: number; sigma_v: number }[];
-  x: number[];
-  mask: number[];
-  y: number[];
-}
-
-const load = (name: string): Golden => JSON.parse(Deno.readTextFileSync(new URL(name, GOLDEN_DIR)));
+import { goldenCases, loadGolden } from "./_helpers.ts";
 
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -42,16 +30,8 @@ Deno.test("golden: all five lightly cases are present", () => {
 });
 
 for (const name of cases) {
-  const g = load(name);
+  const { g, gaussians, params } = loadGolden(name);
   const [C, H, W] = g.shape;
-  const gaussians = g.gaussians.map((d) => ({
-    u0: d.u0,
-    v0: d.v0,
-    sigmaU: d.sigma_u,
-    sigmaV: d.sigma_v,
-    intensity: 1,
-  }));
-  const params: GmmParams[][] = [[{ op: "gmm", applied: true, gaussians }]];
   const options = { k: g.num_gaussians, sigma: g.std_range, c: 1, keepDC: false };
   const lightly = pipe(gmm({ ...options, precision: "lightly" }));
   const float64 = pipe(gmm(options));

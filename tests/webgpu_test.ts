@@ -36,7 +36,7 @@ import { buildConsts, constOffsets } from "../src/webgpu/layout.ts";
 import { resolveBackend } from "../src/api/backend.ts";
 import { gmmMask } from "../src/math/gmm.ts";
 import { rfft2 } from "../src/math/rfft2.ts";
-import { GOLDEN_DIR, goldenCases, property } from "./_helpers.ts";
+import { goldenCases, loadGolden, property } from "./_helpers.ts";
 
 const adapter = await webgpuAdapter();
 if (!adapter) console.log("SKIPPED: no WebGPU adapter");
@@ -195,16 +195,8 @@ gpuTest("224x224 and 256x256 with every op match the CPU backend", async () => {
 
 gpuTest("the five lightly golden cases in lightly precision, within 2e-4", async () => {
   for (const name of goldenCases()) {
-    const g = JSON.parse(Deno.readTextFileSync(new URL(name, GOLDEN_DIR)));
+    const { g, params } = loadGolden(name);
     const [C, H, W] = g.shape;
-    const gaussians = g.gaussians.map((d: { u0: number; v0: number; sigma_u: number; sigma_v: number }) => ({
-      u0: d.u0,
-      v0: d.v0,
-      sigmaU: d.sigma_u,
-      sigmaV: d.sigma_v,
-      intensity: 1,
-    }));
-    const params: GmmParams[][] = [[{ op: "gmm", applied: true, gaussians }]];
     const pipeline = pipe(gmm({ k: g.num_gaussians, sigma: g.std_range, c: 1, keepDC: false, precision: "lightly" }));
     const batch = { data: Float32Array.from(g.x), count: 1, channels: C, height: H, width: W };
     const r = await augment(pipeline, batch, { params, backend: "webgpu" });

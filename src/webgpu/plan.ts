@@ -350,7 +350,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       const o = u(offsets[i]);
       switch (op.op) {
         case "gmm":
-          return `  m = ${op.precision === "lightly" ? "m_gmm_lightly" : "m_gmm"}(m, s, u, v, ${o});`;
+          return `  m = m_gmm(m, s, u, v, ${o}, ${op.precision === "lightly"});`;
         case "amplitudeRescale":
           return `  m = m_amplitude(m, s, u, v, ${o});`;
         case "phaseShift":
