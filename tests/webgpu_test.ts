@@ -424,3 +424,21 @@ gpuTest("a shape over the adapter's FFT limit is the library's error, naming the
     (e: unknown) => e instanceof FreqaugError && e.code === "backend" && /width 9000/.test(e.message),
   );
 });
+
+// Last: it destroys the shared device.
+gpuTest("a lost device is the library's error for its kernels; the next call opens a new device", async () => {
+  const shape = { height: 16, width: 16, channels: 1 };
+  const batch = { data: image(1, 1, 16, 16), count: 1, ...shape };
+  const kernel = await compile(pipe(gmm()), shape, { backend: "webgpu" });
+  await kernel.run(batch, { seed: 1 });
+  const old = (await gpuContext())!;
+  old.device.destroy();
+  await old.device.lost;
+  await assert.rejects(
+    kernel.run(batch, { seed: 2 }),
+    (e: unknown) => e instanceof FreqaugError && e.code === "backend" && /lost/.test(e.message),
+  );
+  const again = await augment(pipe(gmm()), batch, { seed: 2, backend: "webgpu" });
+  assert.equal(again.backend, "webgpu");
+  assert.notEqual((await gpuContext())!.device, old.device);
+});
