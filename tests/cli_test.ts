@@ -1,0 +1,346 @@
+// The command line, end to end: `cli.ts` run as a subprocess on generated
+// images in a temporary folder.
+import assert from "node:assert/strict";
+import { decode, encode } from "fast-png";
+import { augment } from "../mod.ts";
+import { decodeImage, resize } from "../src/io/decode.ts";
+import { pngBytes } from "../src/io/png.ts";
+import { readSpec } from "../src/cli/main.ts";
+import type { Pipeline, SampleParams } from "../mod.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const FIXTURES = new URL("tests/fixtures/", ROOT).pathname;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], options: { env?: Record<string, string>; deny?: string } = {}): Promise<Run> {
+  const perms = ["--allow-read", "--allow-write", "--allow-env"];
+  if (options.deny) perms.push(`--deny-read=${options.deny}`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...perms, "cli.ts", ...args],
+    cwd: ROOT,
+    env: options.env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function picture(h: number, w: number, salt: number): Uint8Array {
+  const data = new Uint8Array(h * w * 3);
+  for (let i = 0; i < h * w; i++) {
+    const x = i % w, y = Math.floor(i / w);
+    data[3 * i] = (x * 9 + salt * 31) & 255;
+    data[3 * i + 1] = ((x ^ y) * 7) & 255;
+    data[3 * i + 2] = ((y * 5 + salt) % 2) * 200;
+  }
+  return encode({ width: w, height: h, data, channels: 3, depth: 8 });
+}
+
+/** A folder of inputs: two sizes, nested folders, every PNG flavour and both JPEG kinds. */
+async function makeInputs(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "freqaug-cli-" });
+  await Deno.mkdir(`${dir}/in/a/deeper`, { recursive: true });
+  await Deno.mkdir(`${dir}/in/b`, { recursive: true });
+  for (let i = 0; i < 5; i++) await Deno.writeFile(`${dir}/in/a/p${i}.png`, picture(24, 20, i));
+  for (let i = 0; i < 3; i++) await Deno.writeFile(`${dir}/in/a/deeper/q${i}.png`, picture(16, 16, 10 + i));
+  for (const f of Deno.readDirSync(FIXTURES)) {
+    if (/\.(png|jpg)$/.test(f.name)) await Deno.copyFile(`${FIXTURES}/${f.name}`, `${dir}/in/b/${f.name}`);
+  }
+  await Deno.writeTextFile(
+    `${dir}/spec.json`,
+    JSON.stringify({ version: 1, ops: [{ op: "gmm", k: 6, sigma: [1, 4], c: 2 }, { op: "clamp" }] }),
+  );
+  return dir;
+}
+
+async function outputs(dir: string): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  const walk = async (rel: string) => {
+    for await (const e of Deno.readDir(rel ? `${dir}/${rel}` : dir)) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) await walk(path);
+      else if (e.name.endsWith(".png")) found.set(path, await Deno.readFile(`${dir}/${path}`));
+    }
+  };
+  await walk("");
+  return found;
+}
+
+function paramLines(text: string): { path: string; input: string; view: number; seed: number; params: SampleParams }[] {
+  return text.trim().split("\n").filter((l) => l).map((l) => JSON.parse(l));
+}
+
+const INPUTS = 5 + 3 + 8; // eight fixtures
+
+Deno.test("cli augment: every input gives its views, decodable, at its size, with params.jsonl", async () => {
+  const dir = await makeInputs();
+  try {
+    const r = await cli([
+      "augment",
+      "--spec",
+      `${dir}/spec.json`,
+      "--in",
+      `${dir}/in`,
+      "--out",
+      `${dir}/out`,
+      "--views",
+      "2",
+      "--seed",
+      "5",
+      "--batch",
+      "4",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^processed ${INPUTS}, skipped 0, failed 0`, "m"));
+    const outs = await outputs(`${dir}/out`);
+    assert.equal(outs.size, 2 * INPUTS);
+    for (const [path, bytes] of outs) {
+      const png = decode(bytes);
+      const want = path.startsWith("a/deeper/") ? [16, 16] : path.startsWith("a/") ? [24, 20] : [14, 20];
+      assert.deepEqual([png.height, png.width, png.channels], [...want, 3], path);
+    }
+    assert.ok(outs.has("a/p0.v0.png") && outs.has("a/p0.v1.png") && outs.has("b/progressive.v1.png"));
+    const lines = paramLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
+    assert.equal(lines.length, 2 * INPUTS);
+    assert.deepEqual(new Set(lines.map((l) => l.path)), new Set(outs.keys()));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: same seed, same bytes; shards 0/2 + 1/2 (flag or environment) equal one run", async () => {
+  const dir = await makeInputs();
+  try {
+    const base = ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--seed", "9", "--quiet"];
+    assert.equal((await cli([...base, "--out", `${dir}/one`])).code, 0);
+    assert.equal((await cli([...base, "--out", `${dir}/two`, "--batch", "3"])).code, 0);
+    const s0 = await cli([...base, "--out", `${dir}/shards`, "--shard", "0/2"]);
+    const s1 = await cli([...base, "--out", `${dir}/shards`], {
+      env: { JOB_COMPLETION_INDEX: "1", FREQAUG_SHARD_COUNT: "2" },
+    });
+    assert.equal(s0.code, 0, s0.stderr);
+    assert.equal(s1.code, 0, s1.stderr);
+    const n0 = Number(s0.stdout.match(/processed (\d+)/)![1]), n1 = Number(s1.stdout.match(/processed (\d+)/)![1]);
+    assert.ok(n0 > 0 && n1 > 0 && n0 + n1 === INPUTS, `${n0} + ${n1}`);
+    const one = await outputs(`${dir}/one`), two = await outputs(`${dir}/two`), shards = await outputs(`${dir}/shards`);
+    assert.deepEqual(two, one);
+    assert.deepEqual(shards, one);
+    const union = [
+      ...paramLines(await Deno.readTextFile(`${dir}/shards/params.shard-0-of-2.jsonl`)),
+      ...paramLines(await Deno.readTextFile(`${dir}/shards/params.shard-1-of-2.jsonl`)),
+    ].sort((a, b) => a.path.localeCompare(b.path));
+    const whole = paramLines(await Deno.readTextFile(`${dir}/one/params.jsonl`)).sort((a, b) =>
+      a.path.localeCompare(b.path)
+    );
+    assert.deepEqual(union, whole);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: a rerun skips what is done and redoes what is missing", async () => {
+  const dir = await makeInputs();
+  try {
+    const args = ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--out", `${dir}/out`, "--quiet"];
+    assert.equal((await cli(args)).code, 0);
+    const before = await outputs(`${dir}/out`);
+    const kept = (await Deno.stat(`${dir}/out/a/p1.png`)).mtime;
+    await Deno.remove(`${dir}/out/a/p0.png`);
+    const again = await cli(args);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, new RegExp(`^processed 1, skipped ${INPUTS - 1}, failed 0`, "m"));
+    assert.deepEqual(await outputs(`${dir}/out`), before);
+    assert.deepEqual((await Deno.stat(`${dir}/out/a/p1.png`)).mtime, kept);
+    const forced = await cli([...args, "--overwrite"]);
+    assert.match(forced.stdout, new RegExp(`^processed ${INPUTS}, skipped 0`, "m"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: params.jsonl replays to identical bytes", async () => {
+  const dir = await makeInputs();
+  try {
+    const r = await cli([
+      "augment",
+      "--spec",
+      `${dir}/spec.json`,
+      "--in",
+      `${dir}/in`,
+      "--out",
+      `${dir}/out`,
+      "--views",
+      "2",
+      "--size",
+      "12x10",
+      "--quiet",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const pipeline = (await readSpec(`${dir}/spec.json`)) as Pipeline;
+    const lines = paramLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
+    assert.equal(lines.length, 2 * INPUTS);
+    for (const line of lines) {
+      const img = decodeImage(await Deno.readFile(`${dir}/in/${line.input}`));
+      assert.ok(typeof img !== "string");
+      const small = resize(img, 12, 10);
+      const again = await augment(pipeline, { data: small.data, count: 1, channels: 3, height: 12, width: 10 }, {
+        params: [line.params],
+        backend: "cpu",
+      });
+      assert.deepEqual(pngBytes(again.images, 0), await Deno.readFile(`${dir}/out/${line.path}`), line.path);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: each bad input gets one line naming it; the rest succeed; nothing partial", async () => {
+  const dir = await makeInputs();
+  try {
+    const good = picture(24, 20, 1);
+    await Deno.writeFile(`${dir}/in/a/truncated.png`, good.slice(0, 60));
+    await Deno.writeFile(`${dir}/in/a/corrupt.jpg`, (await Deno.readFile(`${FIXTURES}/progressive.jpg`)).slice(0, 300));
+    await Deno.writeTextFile(`${dir}/in/a/notes.txt`, "not an image");
+    const bomb = good.slice();
+    new DataView(bomb.buffer).setUint32(16, 20000);
+    new DataView(bomb.buffer).setUint32(20, 20000);
+    await Deno.writeFile(`${dir}/in/a/bomb.png`, bomb);
+    await Deno.mkdir(`${dir}/in/locked`);
+    await Deno.writeFile(`${dir}/in/locked/hidden.png`, good);
+    const r = await cli(
+      ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--out", `${dir}/out`, "--quiet"],
+      { deny: `${dir}/in/locked` },
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, new RegExp(`^processed ${INPUTS}, skipped 0, failed 5`, "m"));
+    const lines = r.stderr.trim().split("\n");
+    const line = (name: string) => lines.filter((l) => l.includes(name));
+    assert.equal(line("truncated.png").length, 1);
+    assert.match(line("truncated.png")[0], /corrupt PNG data/);
+    assert.match(line("corrupt.jpg")[0], /corrupt JPEG data/);
+    assert.match(line("notes.txt")[0], /not a PNG or JPEG file/);
+    assert.match(line("bomb.png")[0], /400000000 pixels is over the limit of 89478485/);
+    assert.match(line("locked")[0], /cannot read the folder/);
+    const outs = await outputs(`${dir}/out`);
+    assert.equal(outs.size, INPUTS);
+    for (const name of ["a/truncated.png", "a/corrupt.png", "a/notes.png", "a/bomb.png"]) {
+      assert.ok(!outs.has(name), name);
+    }
+    for await (const e of Deno.readDir(`${dir}/out/a`)) assert.ok(!e.name.endsWith(".tmp"), e.name);
+    // A lower --max-pixels refuses what the default lets through.
+    const small = await cli([
+      "augment",
+      "--spec",
+      `${dir}/spec.json`,
+      "--in",
+      `${dir}/in/a/deeper`,
+      "--out",
+      `${dir}/o2`,
+      "--max-pixels",
+      "100",
+    ]);
+    assert.equal(small.code, 1);
+    assert.match(small.stderr, /256 pixels is over the limit of 100 \(--max-pixels\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: a spec that does not decode, check and explain", async () => {
+  const dir = await makeInputs();
+  try {
+    await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ version: 1, ops: [{ op: "gmm", sigma: [15, 10] }] }));
+    const bad = await cli(["augment", "--spec", `${dir}/bad.json`, "--in", `${dir}/in`, "--out", `${dir}/out`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad\.json: ops\[0\]\.sigma: got \[15,10\], expected/);
+    assert.ok(!(await Deno.stat(`${dir}/out`).catch(() => null)));
+    const checked = await cli(["check", "--spec", `${dir}/bad.json`]);
+    assert.equal(checked.code, 1);
+    assert.match(checked.stderr, /ops\[0\]\.sigma/);
+    const ok = await cli(["check", "--spec", `${dir}/spec.json`]);
+    assert.equal(ok.code, 0);
+    assert.equal(JSON.parse(ok.stdout).ops[0].k, 6);
+    const plan = await cli(["explain", "--spec", `${dir}/spec.json`, "--size", "64x48"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /^3 dispatch\(es\) for a batch of 32 of 3x64x48/);
+    const usage = await cli(["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--out is required/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: Ctrl-C stops after the files in flight, leaving whole files only", async () => {
+  const dir = await makeInputs();
+  try {
+    for (let i = 0; i < 300; i++) {
+      await Deno.writeFile(`${dir}/in/b/many${String(i).padStart(3, "0")}.png`, picture(32, 32, i));
+    }
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "cli.ts",
+        "augment",
+        "--spec",
+        `${dir}/spec.json`,
+        "--in",
+        `${dir}/in`,
+        "--out",
+        `${dir}/out`,
+        "--batch",
+        "2",
+        "--quiet",
+      ],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Wait for the first outputs, then interrupt.
+    for (let t = 0; t < 300; t++) {
+      if ((await outputs(`${dir}/out`).catch(() => new Map())).size >= 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGINT");
+    const out = await child.output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 130, stdout + new TextDecoder().decode(out.stderr));
+    assert.match(stdout, /interrupted/);
+    const done = await outputs(`${dir}/out`);
+    assert.ok(done.size > 0 && done.size < 300 + INPUTS, `${done.size} outputs`);
+    for (const [path, bytes] of done) assert.equal(decode(bytes).width > 0, true, path);
+    const walk = async (d: string): Promise<string[]> => {
+      const names: string[] = [];
+      for await (const e of Deno.readDir(d)) {
+        if (e.isDirectory) names.push(...await walk(`${d}/${e.name}`));
+        else names.push(e.name);
+      }
+      return names;
+    };
+    assert.ok((await walk(`${dir}/out`)).every((n) => !n.endsWith(".tmp")));
+    // Resuming finishes the job.
+    const rest = await cli([
+      "augment",
+      "--spec",
+      `${dir}/spec.json`,
+      "--in",
+      `${dir}/in`,
+      "--out",
+      `${dir}/out`,
+      "--quiet",
+    ]);
+    assert.equal(rest.code, 0);
+    assert.equal((await outputs(`${dir}/out`)).size, 300 + INPUTS);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
