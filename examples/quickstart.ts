@@ -1,13 +1,13 @@
 // Quickstart: a generated test card through the default pipeline.
 //
-//   deno task demo              (or: npx -y deno@2.9.6 task demo)
+//   deno run --allow-read --allow-write examples/quickstart.ts
 //
-// Writes the input, the augmented views and their parameters to out/demo/.
+// Writes the input, the augmented views and their parameters to out/quickstart/.
 import { augment, clamp, encodeSpec, gmm, pipe } from "../mod.ts";
 import { pngBytes, writeFileAtomic } from "../src/io/png.ts";
-import { testCard } from "./testcard.ts";
+import { testCard } from "../src/cli/testcard.ts";
 
-const OUT = "out/demo";
+const OUT = "out/quickstart";
 const seed = 2024;
 const views = 4;
 

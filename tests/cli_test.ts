@@ -344,3 +344,21 @@ Deno.test("cli augment: Ctrl-C stops after the files in flight, leaving whole fi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli demo --in: the user's images, their contact sheet and params.jsonl", async () => {
+  const dir = await makeInputs();
+  try {
+    const r = await cli(["demo", "--in", `${dir}/in/a`, "--out", `${dir}/demo`, "--backend", "cpu"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^backend: cpu$/m);
+    assert.match(r.stdout, /processed 8, skipped 0, failed 0/);
+    const sheet = decode(await Deno.readFile(`${dir}/demo/contact-sheet.png`));
+    assert.equal(sheet.width, 8 + 6 * 168);
+    // Four rows at most.
+    assert.ok(sheet.height >= 30 + 4 * 182 && sheet.height < 30 + 5 * 182, `${sheet.height}`);
+    assert.equal((await Deno.readTextFile(`${dir}/demo/params.jsonl`)).trim().split("\n").length, 16);
+    assert.ok((await outputs(`${dir}/demo`)).has("deeper/q0.v1.png"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

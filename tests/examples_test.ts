@@ -18,20 +18,36 @@ Deno.test("examples/property_test.ts: a spec that does not keep DC is caught", a
   await assert.rejects(() => checkSpec({ version: 1, ops: [{ op: "gmm", c: 0 }] }), FreqaugError);
 });
 
-Deno.test("deno task demo writes its images and parameters", async () => {
+Deno.test("deno task demo writes augmented images, params.jsonl and a contact sheet that decodes", async () => {
   const root = new URL("../", import.meta.url);
   const text = await runDeno(["task", "demo"]);
-  assert.match(text, /backend: cpu/);
-  for (const f of ["input.png", "view-0.png", "view-3.png", "lightly-0.png", "params.json"]) {
-    const bytes = await Deno.readFile(new URL(`out/demo/${f}`, root));
-    assert.ok(bytes.length > 100, f);
+  assert.match(text, /^backend: cpu$/m);
+  assert.match(text, /contact sheet: out\/demo\/contact-sheet\.png/);
+  assert.match(text, /processed 3, skipped 0, failed 0/);
+  for (const name of ["test-card", "zone-plate", "shapes"]) {
+    for (const v of [0, 1]) {
+      const png = decode(await Deno.readFile(new URL(`out/demo/${name}.v${v}.png`, root)));
+      assert.deepEqual([png.width, png.height, png.channels], [224, 224, 3]);
+    }
   }
-  const png = decode(await Deno.readFile(new URL("out/demo/view-0.png", root)));
-  assert.equal(png.width, 224);
-  assert.equal(png.height, 224);
-  assert.equal(png.channels, 3);
-  const params = JSON.parse(await Deno.readTextFile(new URL("out/demo/params.json", root)));
-  assert.equal(params.params.length, 4);
+  const sheet = decode(await Deno.readFile(new URL("out/demo/contact-sheet.png", root)));
+  // Six columns (original, c = 0.25, 1, 4, 20, the mask) of 160 px and three rows.
+  assert.equal(sheet.width, 8 + 6 * 168);
+  assert.ok(sheet.height > 3 * 160);
+  const lines = (await Deno.readTextFile(new URL("out/demo/params.jsonl", root))).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  assert.equal(lines.length, 6);
+  assert.equal(lines[0].params[0].gaussians.length, 20);
+});
+
+Deno.test("examples/quickstart.ts writes its views and parameters", async () => {
+  const root = new URL("../", import.meta.url);
+  const text = await runDeno(["run", "--allow-read", "--allow-write", "examples/quickstart.ts"]);
+  assert.match(text, /backend: cpu/);
+  const png = decode(await Deno.readFile(new URL("out/quickstart/view-0.png", root)));
+  assert.deepEqual([png.width, png.height, png.channels], [224, 224, 3]);
+  const params = JSON.parse(await Deno.readTextFile(new URL("out/quickstart/params.json", root)));
   assert.equal(params.params[0][0].gaussians.length, 20);
 });
 

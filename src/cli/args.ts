@@ -35,6 +35,7 @@ export type Command =
     readonly wgsl: boolean;
   }
   | { readonly command: "check"; readonly spec: string }
+  | { readonly command: "demo"; readonly input?: string; readonly output?: string; readonly backend?: BackendName }
   | { readonly command: "help" };
 
 /** The usage text. */
@@ -45,6 +46,7 @@ export const USAGE = `freqaug: Fourier-domain augmentations of a folder of image
                   [--overwrite] [--quiet] [--max-pixels N]
   freqaug explain --spec spec.json [--size HxW] [--batch N] [--wgsl]
   freqaug check   --spec spec.json
+  freqaug demo    [--in DIR] [--out DIR] [--backend auto|webgpu|cpu]
 
 augment reads PNG and JPEG files under --in (recursively) and writes one PNG per
 view under --out at the same relative path (name.png, or name.vK.png with
@@ -132,9 +134,15 @@ export function parseArgs(
     ],
     explain: ["spec", "size", "batch", "wgsl"],
     check: ["spec"],
+    demo: ["in", "out", "backend"],
   };
-  if (!(command in allowed)) return `unknown command ${JSON.stringify(command)} (augment, explain, check)`;
+  if (!(command in allowed)) return `unknown command ${JSON.stringify(command)} (augment, explain, check, demo)`;
   for (const k of flags.keys()) if (!allowed[command].includes(k)) return `${command} takes no --${k}`;
+  const backendFlag = str("backend") ?? "auto";
+  if (backendFlag !== "auto" && backendFlag !== "webgpu" && backendFlag !== "cpu") {
+    return `--backend: got ${JSON.stringify(backendFlag)}, expected auto, webgpu or cpu`;
+  }
+  if (command === "demo") return { command, input: str("in"), output: str("out"), backend: backendFlag };
   const spec = str("spec");
   if (!spec) return "--spec is required";
   if (command === "check") return { command, spec };
@@ -154,10 +162,7 @@ export function parseArgs(
   if (typeof views === "string") return views;
   const maxPixels = flags.has("max-pixels") ? int("max-pixels", str("max-pixels"), 1) : DEFAULT_MAX_PIXELS;
   if (typeof maxPixels === "string") return maxPixels;
-  const backend = str("backend") ?? "auto";
-  if (backend !== "auto" && backend !== "webgpu" && backend !== "cpu") {
-    return `--backend: got ${JSON.stringify(backend)}, expected auto, webgpu or cpu`;
-  }
+  const backend = backendFlag;
   let shard: { index: number; count: number } = { index: 0, count: 1 };
   if (flags.has("shard")) {
     const m = str("shard")?.match(/^(\d+)\/(\d+)$/);

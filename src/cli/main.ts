@@ -14,6 +14,7 @@ import { decodeSpec, encodeSpec } from "../spec/spec.ts";
 import { webgpuAdapter } from "../webgpu/device.ts";
 import { parseArgs, USAGE } from "./args.ts";
 import { augmentDir } from "./augment_dir.ts";
+import { demo } from "./demo.ts";
 
 /** Where the command line writes. */
 export interface Console {
@@ -51,6 +52,9 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
   if (parsed.command === "help") {
     io.out(USAGE);
     return 0;
+  }
+  if (parsed.command === "demo") {
+    return await demo(parsed, io.out, io.err);
   }
   const pipeline = await readSpec(parsed.command === "augment" ? parsed.args.spec : parsed.spec);
   if (typeof pipeline === "string") {
