@@ -2,13 +2,15 @@
 // (default 10,000) in a temporary folder, runs the CLI on them as a
 // subprocess, and follows its peak resident set (VmHWM in /proc, Linux).
 //
-//   deno run -A bench/cli_memory.ts [N] [--backend cpu|auto|webgpu]
+//   deno run -A bench/cli_memory.ts [N] [--backend cpu|auto|webgpu] [--batch N]
 //
 // Prints one JSON line: { images, seconds, img_per_s, peak_rss_mib }.
 import { encode } from "fast-png";
 
 const n = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? 10000);
-const backend = Deno.args.includes("--backend") ? Deno.args[Deno.args.indexOf("--backend") + 1] : "cpu";
+const flag = (name: string, fallback: string): string =>
+  Deno.args.includes(name) ? Deno.args[Deno.args.indexOf(name) + 1] : fallback;
+const backend = flag("--backend", "cpu"), batch = flag("--batch", "8");
 const dir = await Deno.makeTempDir({ prefix: "freqaug-mem-" });
 try {
   await Deno.mkdir(`${dir}/in`);
@@ -38,6 +40,8 @@ try {
       `${dir}/out`,
       "--backend",
       backend,
+      "--batch",
+      batch,
       "--quiet",
     ],
     stdout: "piped",
@@ -57,6 +61,7 @@ try {
   console.log(JSON.stringify({
     images: n,
     backend,
+    batch: Number(batch),
     seconds: +seconds.toFixed(1),
     img_per_s: +(n / seconds).toFixed(1),
     peak_rss_mib: +(peak / 2 ** 20).toFixed(1),

@@ -54,7 +54,7 @@ view under --out at the same relative path (name.png, or name.vK.png with
 parameters depend only on --seed (default 0) and its relative path, so shards
 (--shard I/N, or JOB_COMPLETION_INDEX with FREQAUG_SHARD_COUNT, or Slurm's
 SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) together give what one run gives.
-Existing outputs are skipped unless --overwrite. Defaults: --views 1, --batch 32,
+Existing outputs are skipped unless --overwrite. Defaults: --views 1, --batch 8,
 --backend auto, --max-pixels ${DEFAULT_MAX_PIXELS}.`;
 
 function int(name: string, v: string | undefined, min: number): number | string {
@@ -146,7 +146,7 @@ export function parseArgs(
   const spec = str("spec");
   if (!spec) return "--spec is required";
   if (command === "check") return { command, spec };
-  const batch = flags.has("batch") ? int("batch", str("batch"), 1) : 32;
+  const batch = flags.has("batch") ? int("batch", str("batch"), 1) : (command === "explain" ? 32 : 8);
   if (typeof batch === "string") return batch;
   const sz = flags.has("size") ? size(str("size")) : undefined;
   if (typeof sz === "string") return sz;

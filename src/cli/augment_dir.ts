@@ -90,6 +90,14 @@ export async function augmentDir(
   const buckets = new Map<string, Item[]>();
   let pending = 0;
   const inflight: Promise<void>[] = [];
+  const made = new Set<string>();
+  const folder = async (path: string) => {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    if (!made.has(dir)) {
+      await Deno.mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+  };
 
   const runBatch = async (items: Item[]) => {
     const { height, width } = items[0].image;
@@ -122,7 +130,7 @@ export async function augmentDir(
       try {
         for (let v = 0; v < V; v++) {
           const out = `${args.output}/${it.outs[v]}`;
-          await Deno.mkdir(out.slice(0, out.lastIndexOf("/")), { recursive: true });
+          await folder(out);
           await writeFileAtomic(out, pngBytes(result.images, i * V + v));
           const line = {
             path: it.outs[v],

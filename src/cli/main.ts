@@ -18,7 +18,9 @@ import { demo } from "./demo.ts";
 
 /** Where the command line writes. */
 export interface Console {
+  /** A line of results (stdout). */
   out(line: string): void;
+  /** A line about a problem (stderr). */
   err(line: string): void;
 }
 
@@ -36,7 +38,15 @@ export async function readSpec(path: string): Promise<Pipeline | string> {
   return E.isLeft(decoded) ? `${path}: ${decoded.left.message}` : decoded.right;
 }
 
-/** Runs the command line `argv`; resolves to the exit code. */
+/**
+ * Runs the command line `argv`; resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@freqaug/freqaug/cli";
+ * const code = await main(["check", "--spec", "spec.json"]);
+ * ```
+ */
 export async function main(argv: readonly string[], io: Console = std): Promise<number> {
   const parsed = parseArgs(argv, (k) => {
     try {
