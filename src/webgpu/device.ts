@@ -26,6 +26,8 @@ export interface GpuContext {
   };
   /** Set when the device is lost: the reason. */
   lost?: string;
+  /** Called when the device is lost (kernels free their buffers). */
+  readonly onLost: Set<() => void>;
 }
 
 let current: Promise<GpuContext | null> | undefined;
@@ -81,10 +83,15 @@ async function open(): Promise<GpuContext | null> {
       maxBinding: device.limits.maxStorageBufferBindingSize,
       maxBuffer: device.limits.maxBufferSize,
     },
+    onLost: new Set(),
   };
   device.lost.then((info) => {
     ctx.lost = info.message || String(info.reason);
-    if (current) current = undefined;
+    current = undefined;
+    // Buffers of a lost device are freed now, not by finalizers at exit
+    // (seen: a double free at process exit in Deno's WebGPU otherwise).
+    for (const f of ctx.onLost) f();
+    ctx.onLost.clear();
   });
   return ctx;
 }

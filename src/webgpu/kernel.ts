@@ -150,6 +150,7 @@ export class GpuKernel {
     readonly inFlight: number,
   ) {
     const { channels: C, height: H, width: W } = shape;
+    ctx.onLost.add(this.forget);
     this.per = C * H * W;
     this.stride = consts[0];
     const V = (W >> 1) + 1;
@@ -308,6 +309,7 @@ export class GpuKernel {
    * `inFlight` are submitted before a readback is awaited.
    */
   async run(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
+    if (this.ctx.lost) throw gpuError("a device that is not lost", this.ctx.lost);
     if (this.disposed) throw gpuError("a kernel that is not disposed", "");
     this.busy++;
     this.stats.peakRuns = Math.max(this.stats.peakRuns, this.busy);
@@ -398,7 +400,13 @@ export class GpuKernel {
     if (this.busy === 0) this.destroy();
   }
 
+  private readonly forget = () => {
+    this.disposed = true;
+    this.destroy();
+  };
+
   private destroy(): void {
+    this.ctx.onLost.delete(this.forget);
     this.work?.buffers.forEach((b) => b.destroy());
     this.work = undefined;
     this.idle.splice(0).forEach((b) => b.destroy());
