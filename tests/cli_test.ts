@@ -78,24 +78,15 @@ function paramLines(text: string): { path: string; input: string; view: number; 
 
 const INPUTS = 5 + 3 + 8; // eight fixtures
 
+/** `augment` of dir/in into dir/<out> with dir/spec.json. */
+function augmentArgs(dir: string, out: string): string[] {
+  return ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--out", `${dir}/${out}`];
+}
+
 Deno.test("cli augment: every input gives its views, decodable, at its size, with params.jsonl", async () => {
   const dir = await makeInputs();
   try {
-    const r = await cli([
-      "augment",
-      "--spec",
-      `${dir}/spec.json`,
-      "--in",
-      `${dir}/in`,
-      "--out",
-      `${dir}/out`,
-      "--views",
-      "2",
-      "--seed",
-      "5",
-      "--batch",
-      "4",
-    ]);
+    const r = await cli([...augmentArgs(dir, "out"), "--views", "2", "--seed", "5", "--batch", "4"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^processed ${INPUTS}, skipped 0, failed 0`, "m"));
     const outs = await outputs(`${dir}/out`);
@@ -147,7 +138,7 @@ Deno.test("cli augment: same seed, same bytes; shards 0/2 + 1/2 (flag or environ
 Deno.test("cli augment: a rerun skips what is done and redoes what is missing", async () => {
   const dir = await makeInputs();
   try {
-    const args = ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--out", `${dir}/out`, "--quiet"];
+    const args = [...augmentArgs(dir, "out"), "--quiet"];
     assert.equal((await cli(args)).code, 0);
     const before = await outputs(`${dir}/out`);
     const kept = (await Deno.stat(`${dir}/out/a/p1.png`)).mtime;
@@ -167,20 +158,7 @@ Deno.test("cli augment: a rerun skips what is done and redoes what is missing", 
 Deno.test("cli augment: params.jsonl replays to identical bytes", async () => {
   const dir = await makeInputs();
   try {
-    const r = await cli([
-      "augment",
-      "--spec",
-      `${dir}/spec.json`,
-      "--in",
-      `${dir}/in`,
-      "--out",
-      `${dir}/out`,
-      "--views",
-      "2",
-      "--size",
-      "12x10",
-      "--quiet",
-    ]);
+    const r = await cli([...augmentArgs(dir, "out"), "--views", "2", "--size", "12x10", "--quiet"]);
     assert.equal(r.code, 0, r.stderr);
     const pipeline = (await readSpec(`${dir}/spec.json`)) as Pipeline;
     const lines = paramLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
@@ -214,7 +192,7 @@ Deno.test("cli augment: each bad input gets one line naming it; the rest succeed
     await Deno.mkdir(`${dir}/in/locked`);
     await Deno.writeFile(`${dir}/in/locked/hidden.png`, good);
     const r = await cli(
-      ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--out", `${dir}/out`, "--quiet"],
+      [...augmentArgs(dir, "out"), "--quiet"],
       { deny: `${dir}/in/locked` },
     );
     assert.equal(r.code, 1);
@@ -328,16 +306,7 @@ Deno.test("cli augment: Ctrl-C stops after the files in flight, leaving whole fi
     };
     assert.ok((await walk(`${dir}/out`)).every((n) => !n.endsWith(".tmp")));
     // Resuming finishes the job.
-    const rest = await cli([
-      "augment",
-      "--spec",
-      `${dir}/spec.json`,
-      "--in",
-      `${dir}/in`,
-      "--out",
-      `${dir}/out`,
-      "--quiet",
-    ]);
+    const rest = await cli([...augmentArgs(dir, "out"), "--quiet"]);
     assert.equal(rest.code, 0);
     assert.equal((await outputs(`${dir}/out`)).size, 300 + INPUTS);
   } finally {
