@@ -76,7 +76,7 @@ function paramLines(text: string): { path: string; input: string; view: number; 
   return text.trim().split("\n").filter((l) => l).map((l) => JSON.parse(l));
 }
 
-const INPUTS = 5 + 3 + 8; // eight fixtures
+const INPUTS = 5 + 3 + 9; // nine fixtures
 
 /** `augment` of dir/in into dir/<out> with dir/spec.json. */
 function augmentArgs(dir: string, out: string): string[] {
@@ -330,4 +330,39 @@ Deno.test("cli demo --in: the user's images, their contact sheet and params.json
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const hasScript = await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" }).output()
+  .then((o) => o.success, () => false);
+if (!hasScript) console.log("SKIPPED: no script(1) to give the CLI a terminal");
+
+Deno.test({
+  name: "cli augment: a progress bar on a terminal, none otherwise, none with --quiet",
+  ignore: !hasScript,
+  fn: async () => {
+    const dir = await makeInputs();
+    try {
+      const command = (extra: string) =>
+        `${Deno.execPath()} run --allow-read --allow-write --allow-env cli.ts augment --spec ${dir}/spec.json ` +
+        `--in ${dir}/in --out ${dir}/${extra ? "q" : "o"} --batch 2 ${extra}`;
+      const onTty = async (extra: string) => {
+        const out = await new Deno.Command("script", {
+          args: ["-qfec", command(extra), "/dev/null"],
+          cwd: ROOT,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        return new TextDecoder().decode(out.stdout);
+      };
+      const shown = await onTty("");
+      assert.match(shown, new RegExp(`\\[#+\\.*\\] \\d+/${INPUTS} [\\d.]+ img/s ETA \\d+s`));
+      assert.match(shown, new RegExp(`processed ${INPUTS}, skipped 0, failed 0`));
+      assert.doesNotMatch(await onTty("--quiet"), /img\/s ETA/);
+      const piped = await cli([...augmentArgs(dir, "p")]);
+      assert.doesNotMatch(piped.stderr + piped.stdout, /ETA/);
+      assert.equal(piped.stdout.trim().split("\n").length, 1, "one summary line when not a terminal");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
