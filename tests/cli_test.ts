@@ -105,12 +105,16 @@ Deno.test("cli augment: every input gives its views, decodable, at its size, wit
   }
 });
 
-Deno.test("cli augment: same seed, same bytes; shards 0/2 + 1/2 (flag or environment) equal one run", async () => {
+Deno.test("cli augment: same seed, same bytes (any batch size, codec workers or not); shards 0/2 + 1/2 equal one run", async () => {
   const dir = await makeInputs();
   try {
     const base = ["augment", "--spec", `${dir}/spec.json`, "--in", `${dir}/in`, "--seed", "9", "--quiet"];
     assert.equal((await cli([...base, "--out", `${dir}/one`])).code, 0);
-    assert.equal((await cli([...base, "--out", `${dir}/two`, "--batch", "3"])).code, 0);
+    // Another batch size, with the images decoded and encoded on two codec workers.
+    assert.equal(
+      (await cli([...base, "--out", `${dir}/two`, "--batch", "3"], { env: { FREQAUG_CODEC_WORKERS: "2" } })).code,
+      0,
+    );
     const s0 = await cli([...base, "--out", `${dir}/shards`, "--shard", "0/2"]);
     const s1 = await cli([...base, "--out", `${dir}/shards`], {
       env: { JOB_COMPLETION_INDEX: "1", FREQAUG_SHARD_COUNT: "2" },
@@ -130,6 +134,10 @@ Deno.test("cli augment: same seed, same bytes; shards 0/2 + 1/2 (flag or environ
       a.path.localeCompare(b.path)
     );
     assert.deepEqual(union, whole);
+    const two_ = paramLines(await Deno.readTextFile(`${dir}/two/params.jsonl`)).sort((a, b) =>
+      a.path.localeCompare(b.path)
+    );
+    assert.deepEqual(two_, whole);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

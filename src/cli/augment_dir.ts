@@ -12,12 +12,13 @@
 import { augment } from "../api/augment.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { FreqaugError } from "../errors/error.ts";
-import { type Decoded, decodeImage, resize } from "../io/decode.ts";
-import { pngBytes, writeFileAtomic } from "../io/png.ts";
+import type { Decoded } from "../io/decode.ts";
 import { sampleParams } from "../params/sample.ts";
+import type { SampleParams } from "../params/types.ts";
 import type { AugmentArgs } from "./args.ts";
 import { imageSeed, listInputs, outputNames, shardOf } from "./files.ts";
 import { Progress } from "./progress.ts";
+import { CodecPool } from "./codec_pool.ts";
 
 /** What a run did. */
 export interface Summary {
@@ -56,6 +57,9 @@ function reason(e: unknown): string {
   return e instanceof FreqaugError || e instanceof Error ? e.message : String(e);
 }
 
+/** Inputs decoded ahead of the batches. */
+const LOOKAHEAD = 8;
+
 /** The params file of a run: one per shard, so shards never write the same file. */
 export function paramsFileName(shard: { index: number; count: number }): string {
   return shard.count === 1 ? "params.jsonl" : `params.shard-${shard.index}-of-${shard.count}.jsonl`;
@@ -86,24 +90,16 @@ export async function augmentDir(
     create: true,
   });
   const encoder = new TextEncoder();
+  const codecs = new CodecPool();
   const progress = new Progress(mine.length * args.views, args.quiet);
   const buckets = new Map<string, Item[]>();
   let pending = 0;
   const inflight: Promise<void>[] = [];
-  const made = new Set<string>();
-  const folder = async (path: string) => {
-    const dir = path.slice(0, path.lastIndexOf("/"));
-    if (!made.has(dir)) {
-      await Deno.mkdir(dir, { recursive: true });
-      made.add(dir);
-    }
-  };
-
   const runBatch = async (items: Item[]) => {
     const { height, width } = items[0].image;
     const per = 3 * height * width, V = args.views;
     const data = new Float32Array(items.length * V * per);
-    const params = [];
+    const params: SampleParams[] = [];
     for (let i = 0; i < items.length; i++) {
       for (let v = 0; v < V; v++) data.set(items[i].image.data, (i * V + v) * per);
       params.push(
@@ -125,26 +121,27 @@ export async function augmentDir(
       progress.add(items.length * V);
       return;
     }
+    // Encode and write every output on the codec workers, then record the
+    // parameters of each input whose outputs all landed.
+    const written = items.map((it, i) =>
+      Promise.all(it.outs.map((o, v) => {
+        const k = i * V + v;
+        return codecs.encode(`${args.output}/${o}`, result.images.data.slice(k * per, (k + 1) * per), height, width);
+      }))
+    );
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
-      try {
-        for (let v = 0; v < V; v++) {
-          const out = `${args.output}/${it.outs[v]}`;
-          await folder(out);
-          await writeFileAtomic(out, pngBytes(result.images, i * V + v));
-          const line = {
-            path: it.outs[v],
-            input: it.rel,
-            view: v,
-            seed: imageSeed(args.seed, it.rel),
-            params: params[i * V + v],
-          };
-          await paramsFile.write(encoder.encode(`${JSON.stringify(line)}\n`));
-        }
-        summary.processed++;
-      } catch (e) {
-        report.error(`${args.output}/${it.outs[0]}: cannot write (${reason(e)})`);
+      const problems = (await written[i]).filter((p): p is string => p !== null);
+      if (problems.length) {
+        report.error(`${args.output}/${it.outs[0]}: ${problems[0]}`);
         summary.failed++;
+      } else {
+        const seed = imageSeed(args.seed, it.rel);
+        const lines = it.outs.map((path, v) =>
+          `${JSON.stringify({ path, input: it.rel, view: v, seed, params: params[i * V + v] })}\n`
+        );
+        await paramsFile.write(encoder.encode(lines.join("")));
+        summary.processed++;
       }
       progress.add(V);
     }
@@ -159,31 +156,35 @@ export async function augmentDir(
     inflight.push(runBatch(items));
   };
 
-  for (const rel of mine) {
-    if (stop.requested) break;
+  // Inputs are read and decoded ahead on the codec workers, a window of
+  // them at a time, and taken in listing order.
+  const prepare = async (rel: string) => {
     const outs = names.get(rel)!;
     if (!args.overwrite && (await Promise.all(outs.map((o) => exists(`${args.output}/${o}`)))).every(Boolean)) {
+      return { rel, outs, image: null };
+    }
+    return { rel, outs, image: await codecs.decode(`${args.input}/${rel}`, args.maxPixels, args.size) };
+  };
+  const window: ReturnType<typeof prepare>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (window.length < LOOKAHEAD && next < mine.length) window.push(prepare(mine[next++]));
+  };
+  fill();
+  while (window.length > 0 && !stop.requested) {
+    const { rel, outs, image } = await window.shift()!;
+    fill();
+    if (image === null) {
       summary.skipped++;
       progress.add(outs.length);
       continue;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await Deno.readFile(`${args.input}/${rel}`);
-    } catch (e) {
-      report.error(`${args.input}/${rel}: cannot read (${reason(e)})`);
+    if (typeof image === "string") {
+      report.error(`${args.input}/${rel}: ${image}`);
       summary.failed++;
       progress.add(outs.length);
       continue;
     }
-    const decoded = decodeImage(bytes, args.maxPixels);
-    if (typeof decoded === "string") {
-      report.error(`${args.input}/${rel}: ${decoded}`);
-      summary.failed++;
-      progress.add(outs.length);
-      continue;
-    }
-    const image = args.size ? resize(decoded, args.size.height, args.size.width) : decoded;
     const key = `${image.height}x${image.width}`;
     const bucket = buckets.get(key) ?? [];
     bucket.push({ rel, outs, image });
@@ -196,9 +197,11 @@ export async function augmentDir(
       await schedule(fullest);
     }
   }
+  await Promise.allSettled(window);
   if (stop.requested) summary.interrupted = true;
   else for (const key of [...buckets.keys()]) await schedule(key);
   await Promise.all(inflight);
+  codecs.close();
   paramsFile.close();
   progress.end();
   summary.seconds = (performance.now() - t0) / 1000;
