@@ -57,7 +57,7 @@ function reason(e: unknown): string {
   return e instanceof FreqaugError || e instanceof Error ? e.message : String(e);
 }
 
-/** Inputs decoded ahead of the batches. */
+/** Inputs decoded ahead of the batches on codec workers (2 on the calling thread). */
 const LOOKAHEAD = 8;
 
 /** The params file of a run: one per shard, so shards never write the same file. */
@@ -126,7 +126,10 @@ export async function augmentDir(
     const written = items.map((it, i) =>
       Promise.all(it.outs.map((o, v) => {
         const k = i * V + v;
-        return codecs.encode(`${args.output}/${o}`, result.images.data.slice(k * per, (k + 1) * per), height, width);
+        const pixels = codecs.threaded
+          ? result.images.data.slice(k * per, (k + 1) * per)
+          : result.images.data.subarray(k * per, (k + 1) * per);
+        return codecs.encode(`${args.output}/${o}`, pixels, height, width);
       }))
     );
     for (let i = 0; i < items.length; i++) {
@@ -168,7 +171,7 @@ export async function augmentDir(
   const window: ReturnType<typeof prepare>[] = [];
   let next = 0;
   const fill = () => {
-    while (window.length < LOOKAHEAD && next < mine.length) window.push(prepare(mine[next++]));
+    while (window.length < (codecs.threaded ? LOOKAHEAD : 2) && next < mine.length) window.push(prepare(mine[next++]));
   };
   fill();
   while (window.length > 0 && !stop.requested) {

@@ -125,6 +125,11 @@ export class CodecPool {
     return r.ok ? null : r.reason;
   }
 
+  /** Whether work goes to workers (data passed in is then transferred, so pass copies). */
+  get threaded(): boolean {
+    return this.workers.length > 0;
+  }
+
   /** Ends the workers. */
   close(): void {
     for (const { worker } of this.workers) worker.terminate();
