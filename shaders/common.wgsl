@@ -1,5 +1,5 @@
 // Shared by every pass: the bindings, the counter-based RNG and small helpers.
-// The including module defines the specialisation constants WG, CAP, RPT,
+// The including module defines the specialisation constants WG, CAP, HALF,
 // CH (channels), H, W, V (= W / 2 + 1) and INV_HW.
 
 struct Run {

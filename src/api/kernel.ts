@@ -21,6 +21,7 @@ import { runCpu } from "../cpu/backend.ts";
 import { gpuError } from "../webgpu/device.ts";
 import { compileGpu, type GpuKernel, grid } from "../webgpu/kernel.ts";
 import { DEFAULT_LIMITS, planGpu, type PlanLimits, unplannable } from "../webgpu/plan.ts";
+import { describeFft, type GpuFftPlan } from "../webgpu/fftplan.ts";
 import { type BackendName, resolveBackend, type Resolved, validateBackend } from "./backend.ts";
 import {
   type Batch,
@@ -202,6 +203,17 @@ function prepare<T extends RealArray>(
   );
 }
 
+/** The parameters of a prepared run: replayed, or drawn from its seed on the CPU. */
+function drawn(pipeline: Pipeline, prep: Prepared, batch: Batch<RealArray>): SampleParams[] {
+  return prep.params ?? sampleParams(pipeline, {
+    seed: prep.seed!,
+    count: batch.count,
+    height: batch.height,
+    width: batch.width,
+    offset: prep.offset,
+  });
+}
+
 function asError(e: unknown, backend: string): FreqaugError {
   return e instanceof FreqaugError
     ? e
@@ -232,14 +244,7 @@ function withParams<T extends RealArray>(
 
 function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limits: PlanLimits): Explanation {
   const plan = planGpu(pipeline, shape, limits);
-  const describe = (f: typeof plan.fft.rows) =>
-    f === null
-      ? null
-      : f.kind === "stockham"
-      ? `Stockham, radices ${f.radices.join("·") || "none"} (length ${f.n})`
-      : f.kind === "bluestein"
-      ? `Bluestein over ${f.m} (length ${f.n})`
-      : `direct DFT (length ${f.n})`;
+  const describe = (f: GpuFftPlan | null) => (f === null ? null : describeFft(f));
   return {
     backend: "webgpu",
     shape,
@@ -282,6 +287,7 @@ export interface ExplainOptions {
  */
 export function explain(pipeline: Pipeline, shape: KernelShape, options: ExplainOptions = {}): Explanation {
   const count = options.count ?? 1;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const checked = flow(
     checkPipeline(pipeline),
     E.chain(() => checkShape(shape)),
@@ -292,13 +298,11 @@ export function explain(pipeline: Pipeline, shape: KernelShape, options: Explain
     ),
     E.chain((s) => E.map(() => s)(validateChannels(pipeline, s.channels))),
     E.chain((s) => {
-      const limits = { ...DEFAULT_LIMITS, ...options.limits };
       const why = unplannable(s, limits);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
   );
-  const s = orThrow(checked);
-  return explainPlan(pipeline, s, count, { ...DEFAULT_LIMITS, ...options.limits });
+  return explainPlan(pipeline, orThrow(checked), count, limits);
 }
 
 class CpuKernel implements Kernel {
@@ -310,13 +314,7 @@ class CpuKernel implements Kernel {
       TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
       TE.chain((prep) =>
         TE.tryCatch(async () => {
-          const params = prep.params ?? sampleParams(this.pipeline, {
-            seed: prep.seed!,
-            count: batch.count,
-            height: batch.height,
-            width: batch.width,
-            offset: prep.offset,
-          });
+          const params = drawn(this.pipeline, prep, batch);
           const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
             workers: this.workers,
           });
@@ -355,14 +353,7 @@ class WebGpuKernel implements Kernel {
           });
           const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
           const images = { ...this.shape, count: batch.count, data };
-          return withParams(images, "webgpu", prep.seed, () =>
-            prep.params ?? sampleParams(this.pipeline, {
-              seed: prep.seed!,
-              count: batch.count,
-              height: batch.height,
-              width: batch.width,
-              offset: prep.offset,
-            }));
+          return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep, batch));
         }, (e) => asError(e, "webgpu"))
       ),
     );

@@ -11,7 +11,7 @@
  * @module
  */
 
-/** Largest prime handled by a butterfly; the WGSL `MAXP` bounds it. */
+/** Largest prime handled by a butterfly (`stp` in shaders/fft.wgsl); larger primes go to Bluestein. */
 export const MAX_GPU_RADIX = 13;
 
 /** How one FFT length runs on the GPU. */
@@ -58,4 +58,13 @@ export function planGpuFft(n: number, cap: number): GpuFftPlan | null {
   if (m <= cap) return { n, kind: "bluestein", radices: gpuRadices(m)!, m, seqLen: m };
   if (n <= cap) return { n, kind: "direct", radices: [], m: n, seqLen: n };
   return null;
+}
+
+/** A plan in words, e.g. `Stockham, radices 4·4·2·7 (length 224)` or `Bluestein over 256 (length 97)`. */
+export function describeFft(plan: GpuFftPlan): string {
+  if (plan.kind === "stockham") return `Stockham, radices ${plan.radices.join("·") || "none"} (length ${plan.n})`;
+  if (plan.kind === "bluestein") {
+    return `Bluestein over ${plan.m}, radices ${plan.radices.join("·")} (length ${plan.n})`;
+  }
+  return `direct DFT (length ${plan.n})`;
 }

@@ -252,7 +252,7 @@ export class GpuKernel {
     req: GpuRunRequest,
     target: GPUBuffer | null,
   ): Promise<unknown> {
-    const { device, queue } = { device: this.ctx.device, queue: this.ctx.device.queue };
+    const device = this.ctx.device, queue = device.queue;
     const w = this.workingSet(Math.min(this.maxChunk, Math.max(n, req.count)));
     const bytes = 4 * this.per * n;
     device.pushErrorScope("out-of-memory");

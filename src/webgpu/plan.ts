@@ -23,7 +23,7 @@ import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
 import { stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { isFrequencyOp } from "../dsl/types.ts";
-import { type GpuFftPlan, planGpuFft } from "./fftplan.ts";
+import { describeFft, type GpuFftPlan, planGpuFft } from "./fftplan.ts";
 import { constOffsets, type FftTables, pushTables } from "./layout.ts";
 
 /** Image shape of a compiled kernel. */
@@ -339,7 +339,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       fuses: first ? ["load", ...rowsName, "parameter draws"] : ["load", ...rowsName],
       workgroupSize: rowWg,
       workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
-      perWorkgroup: `${rowSeq} row pairs (one complex FFT of length ${W} each, ${describe(rowPlan)})`,
+      perWorkgroup: `${rowSeq} row pairs (one complex FFT each: ${describeFft(rowPlan)})`,
       wgsl: finish([rowHeader(first), library, pre, rowFft, gen, rowsWgsl].join("\n")),
       scratch,
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
@@ -374,7 +374,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       fuses: ["column FFT", ...ops.map(label).map((l) => `${l} (multiplier)`), "inverse column FFT"],
       workgroupSize: colWg,
       workgroupMemory: scratch === "workgroup" ? colCap * 16 : 0,
-      perWorkgroup: `${tv} column(s) x ${tc} channel(s) of one sample (FFT of length ${H}, ${describe(colPlan)})`,
+      perWorkgroup: `${tv} column(s) x ${tc} channel(s) of one sample (${describeFft(colPlan)})`,
       wgsl: finish([
         header(shape, colWg, colCap, { NSEQ: u(tc * tv), SL: u(colPlan.seqLen), TC: u(tc), TV: u(tv) }),
         library,
@@ -413,10 +413,4 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
     offsets,
     drawsParams: true,
   };
-}
-
-function describe(plan: GpuFftPlan): string {
-  if (plan.kind === "stockham") return plan.radices.length ? `Stockham radices ${plan.radices.join("·")}` : "identity";
-  if (plan.kind === "bluestein") return `Bluestein over ${plan.m} (radices ${plan.radices.join("·")})`;
-  return "direct DFT";
 }
