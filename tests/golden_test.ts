@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { augment, gmm, gmmMask, pipe } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
-import { goldenCases, loadGolden } from "./_helpers.ts";
+import { GOLDEN_DIR, goldenCases, loadGolden, parseGolden } from "./_helpers.ts";
 
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -21,12 +21,56 @@ const cases = goldenCases();
 
 Deno.test("golden: all five lightly cases are present", () => {
   assert.deepEqual(cases, [
-    "c1_24x17_k6.json",
-    "c3_224x224_k20.json",
-    "c3_31x20_k8.json",
-    "c3_32x32_k20.json",
-    "c3_64x48_k5.json",
+    "c1_24x17_k6.bin",
+    "c3_224x224_k20.bin",
+    "c3_31x20_k8.bin",
+    "c3_32x32_k20.bin",
+    "c3_64x48_k5.bin",
   ]);
+});
+
+Deno.test("golden: the loader refuses corrupt and truncated files with a clear error", () => {
+  const good = Deno.readFileSync(new URL("c1_24x17_k6.bin", GOLDEN_DIR));
+  const g = parseGolden(good, "c1_24x17_k6.bin");
+  assert.deepEqual([g.x.length, g.mask.length, g.y.length], [408, 24 * 9, 408]);
+  const refuses = (bytes: Uint8Array, message: RegExp) =>
+    assert.throws(
+      () => parseGolden(bytes, "case.bin"),
+      (e: Error) => message.test(e.message) && /^case\.bin: /.test(e.message),
+    );
+  const edited = (edit: (b: Uint8Array, v: DataView) => void) => {
+    const b = good.slice();
+    edit(b, new DataView(b.buffer));
+    return b;
+  };
+  refuses(good.subarray(0, 5), /truncated: 5 bytes, shorter than the 12-byte preamble/);
+  refuses(edited((b) => b[0] = 0x7b), /bad magic/);
+  refuses(new TextEncoder().encode(JSON.stringify({ shape: [1, 2, 2] })), /bad magic/);
+  refuses(edited((_, v) => v.setUint32(8, good.length, true)), /header length \d+ runs past the end of the file/);
+  refuses(good.subarray(0, 200), /header length \d+ runs past the end of the file \(200 bytes\)/);
+  refuses(good.subarray(0, good.length - 8), /truncated: "y" needs bytes \d+\.\.\d+, the file has \d+/);
+  refuses(edited((b) => b[12] = 0x5b), /header is not UTF-8 JSON/);
+  refuses(edited((b) => b[12] = 0xff), /header is not UTF-8 JSON/);
+  const header = (h: Record<string, unknown>) => {
+    const json = new TextEncoder().encode(JSON.stringify(h));
+    const b = new Uint8Array(12 + json.length);
+    b.set(new TextEncoder().encode("FQGOLD1\n"));
+    new DataView(b.buffer).setUint32(8, json.length, true);
+    b.set(json, 12);
+    return b;
+  };
+  const base = { source: "s", shape: [1, 24, 17], num_gaussians: 0, std_range: [1, 2], gaussians: [] };
+  refuses(header({ ...base, shape: [24, 17] }), /"shape" is not \[C, H, W\]/);
+  refuses(header({ ...base, num_gaussians: 1 }), /"gaussians" is not 1 draws/);
+  refuses(header(base), /"arrays" is missing/);
+  refuses(
+    header({ ...base, arrays: { x: [16, 407], mask: [0, 216], y: [0, 408] } }),
+    /"x" has 407 values; shape 1x24x17 needs 408/,
+  );
+  refuses(
+    header({ ...base, arrays: { x: [0, 408], mask: [0, 216], y: [0, 408] } }),
+    /"x" starts at byte 0: inside the header/,
+  );
 });
 
 for (const name of cases) {
