@@ -67,105 +67,219 @@ export function arbBatch(options: BatchArbOptions = {}): Arbitrary<Batch> {
   );
 }
 
-/** Seeds: safe integers, negative ones included. */
+/**
+ * Seeds: safe integers, negative ones included.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbSeed } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbSeed(), (s) => Number.isSafeInteger(s)));
+ * ```
+ */
 export function arbSeed(): Arbitrary<number> {
   return fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat());
 }
 
-function arbRange(lo: number, hi: number): Arbitrary<Range> {
+/** A range `[lo, hi]` inside [min, max], each end uniform, sorted. */
+function arbRange(min: number, max: number): Arbitrary<Range> {
   return fc.tuple(
-    fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }),
-    fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }),
+    fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+    fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
   ).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as Range);
 }
 
-const prob = fc.oneof(
-  fc.constant(1),
-  fc.double({ min: 0, max: 1, noNaN: true }),
-);
+/** Mostly `realistic`, sometimes one of the `edges` (the boundaries, on purpose). */
+function withEdges<T>(realistic: Arbitrary<T>, edges: readonly T[], weight = 6): Arbitrary<T> {
+  return fc.oneof({ arbitrary: realistic, weight }, { arbitrary: fc.constantFrom(...edges), weight: 1 });
+}
 
 /**
- * Valid `gmm` ops (k up to `maxK`, σ in [0.5, 20]).
+ * How often an op applies: mostly 1, sometimes 0.5 or 0.2 (lightly's FDA views
+ * use both), rarely any value or 0.
+ */
+export function arbProbability(): Arbitrary<number> {
+  return fc.oneof(
+    { arbitrary: fc.constant(1), weight: 12 },
+    { arbitrary: fc.constantFrom(0.5, 0.2), weight: 4 },
+    { arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 1 },
+    { arbitrary: fc.constant(0), weight: 1 },
+  );
+}
+
+/**
+ * Valid `gmm` ops with the parameters practitioners use: k in 1..maxK, σ in 1..30
+ * bins, c log-uniform in [0.1, 100], intensity inside [0.2, 1], p mostly 1;
+ * lightly's defaults and the ends of each range on purpose; a third in
+ * `precision: "lightly"`.
  *
  * @example
  * ```ts
  * import fc from "fast-check";
  * import { arbGmm } from "@freqaug/freqaug/testing";
- * fc.assert(fc.property(arbGmm(), (op) => op.k >= 1));
+ * fc.assert(fc.property(arbGmm(), (op) => op.k >= 1 && op.sigma[0] >= 1));
  * ```
  */
-export function arbGmm(maxK = 24): Arbitrary<GmmOp> {
+export function arbGmm(maxK = 40): Arbitrary<GmmOp> {
+  const cLog = fc.double({ min: Math.log(0.1), max: Math.log(100), noNaN: true }).map(Math.exp);
   return fc.record({
     op: fc.constant("gmm" as const),
-    k: fc.integer({ min: 1, max: maxK }),
-    sigma: arbRange(0.5, 20),
-    c: fc.double({ min: 0.05, max: 50, noNaN: true }),
-    intensity: arbRange(0, 1),
+    k: withEdges(fc.integer({ min: 1, max: maxK }), [1, maxK]),
+    sigma: withEdges(arbRange(1, 30), [[10, 15], [1, 1], [30, 30], [1, 30]] as Range[]),
+    c: withEdges(cLog, [0.1, 1, 4, 100]),
+    intensity: withEdges(arbRange(0.2, 1), [[1, 1], [0.2, 0.2], [0.2, 1]] as Range[]),
     keepDC: fc.boolean(),
-    p: prob,
-    precision: fc.constantFrom("float64" as const, "lightly" as const),
+    p: arbProbability(),
+    precision: fc.constantFrom("float64" as const, "float64" as const, "lightly" as const),
   });
 }
 
-function arbAmplitude(): Arbitrary<AmplitudeRescaleOp> {
+/**
+ * Valid `amplitudeRescale` ops: a range from [0.2, 2.2] (lightly's [0.8, 1.75]
+ * and the ends [0, 2] on purpose), p mostly 1.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbAmplitudeRescale } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbAmplitudeRescale(), (op) => op.range[1] <= 2.2));
+ * ```
+ */
+export function arbAmplitudeRescale(): Arbitrary<AmplitudeRescaleOp> {
   return fc.record({
     op: fc.constant("amplitudeRescale" as const),
-    range: arbRange(0, 3),
+    range: withEdges(arbRange(0.2, 2.2), [[0.8, 1.75], [0, 2], [0, 0], [2, 2]] as Range[]),
     keepDC: fc.boolean(),
-    p: prob,
+    p: arbProbability(),
   });
 }
 
-function arbPhase(): Arbitrary<PhaseShiftOp> {
+/**
+ * Valid `phaseShift` ops: |θ| in [0.1, π] (lightly's [0.4, 0.7] and the codec's
+ * ends ±2π on purpose), negative ranges too, p mostly 1.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbPhaseShift } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbPhaseShift(), (op) => Math.abs(op.range[1]) <= 2 * Math.PI));
+ * ```
+ */
+export function arbPhaseShift(): Arbitrary<PhaseShiftOp> {
+  const range = fc.tuple(arbRange(0.1, Math.PI), fc.boolean()).map(([[a, b], neg]) =>
+    (neg ? [-b, -a] : [a, b]) as Range
+  );
   return fc.record({
     op: fc.constant("phaseShift" as const),
-    range: arbRange(-2 * Math.PI, 2 * Math.PI),
+    range: withEdges(range, [[0.4, 0.7], [Math.PI, Math.PI], [-2 * Math.PI, 2 * Math.PI], [0.1, 0.1]] as Range[]),
     includeNegatives: fc.boolean(),
     keepDC: fc.boolean(),
-    p: prob,
+    p: arbProbability(),
   });
 }
 
-function arbFrequencyMask(): Arbitrary<RandomFrequencyMaskOp> {
+/**
+ * Valid `randomFrequencyMask` ops: q's range inside [0.01, 0.5] (lightly's
+ * [0.01, 0.1], and [0, 0], [1, 1] on purpose), p mostly 1.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbRandomFrequencyMask } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbRandomFrequencyMask(), (op) => op.k[1] <= 1));
+ * ```
+ */
+export function arbRandomFrequencyMask(): Arbitrary<RandomFrequencyMaskOp> {
   return fc.record({
     op: fc.constant("randomFrequencyMask" as const),
-    k: arbRange(0, 1),
-    p: prob,
+    k: withEdges(arbRange(0.01, 0.5), [[0.01, 0.1], [0, 0], [1, 1], [0.5, 0.5]] as Range[]),
+    p: arbProbability(),
   });
 }
 
-/** Valid frequency ops of every kind. */
+/**
+ * Valid frequency ops of every kind, with realistic parameters.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbFrequencyOp } from "@freqaug/freqaug/testing";
+ * const ops = fc.sample(arbFrequencyOp(), { numRuns: 5, seed: 1 });
+ * ```
+ */
 export function arbFrequencyOp(): Arbitrary<FrequencyOp> {
-  return fc.oneof(arbGmm(), arbAmplitude(), arbPhase(), arbFrequencyMask());
+  return fc.oneof(arbGmm(), arbAmplitudeRescale(), arbPhaseShift(), arbRandomFrequencyMask());
 }
 
-/** Valid spatial ops for `channels` channels. */
+/**
+ * Valid `normalize` ops for `channels` channels (one value or one per
+ * channel): means in [0, 1], standard deviations in [0.1, 1], ImageNet's on purpose.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbNormalize } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbNormalize(3), (op) => op.std.every((s) => s >= 0.1)));
+ * ```
+ */
+export function arbNormalize(channels = 3): Arbitrary<NormalizeOp> {
+  const custom = fc.integer({ min: 0, max: 1 }).chain((one) => {
+    const n = one ? 1 : channels;
+    const values = (min: number, max: number) =>
+      fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n });
+    return fc.record({ op: fc.constant("normalize" as const), mean: values(0, 1), std: values(0.1, 1) });
+  });
+  const imagenet: NormalizeOp[] = channels === 3
+    ? [{ op: "normalize", mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }]
+    : [{ op: "normalize", mean: [0.5], std: [0.25] }];
+  return withEdges(custom, imagenet, 3);
+}
+
+/**
+ * Valid `clamp` ops: min in [-0.5, 0.3], max in [0.7, 1.5], and [0, 1] on purpose.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbClamp } from "@freqaug/freqaug/testing";
+ * fc.assert(fc.property(arbClamp(), (op) => op.min < op.max));
+ * ```
+ */
+export function arbClamp(): Arbitrary<ClampOp> {
+  const custom = fc.tuple(
+    fc.double({ min: -0.5, max: 0.3, noNaN: true }),
+    fc.double({ min: 0.7, max: 1.5, noNaN: true }),
+  ).map(([min, max]) => ({ op: "clamp" as const, min, max }));
+  return withEdges(custom, [{ op: "clamp", min: 0, max: 1 }], 3);
+}
+
+/**
+ * Valid spatial ops for `channels` channels.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbSpatialOp } from "@freqaug/freqaug/testing";
+ * const ops = fc.sample(arbSpatialOp(1), { numRuns: 5, seed: 1 });
+ * ```
+ */
 export function arbSpatialOp(
   channels = 3,
 ): Arbitrary<NormalizeOp | ClampOp> {
-  const norm = fc.integer({ min: 0, max: 1 }).chain((one) => {
-    const n = one ? 1 : channels;
-    return fc.record({
-      op: fc.constant("normalize" as const),
-      mean: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), {
-        minLength: n,
-        maxLength: n,
-      }),
-      std: fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), {
-        minLength: n,
-        maxLength: n,
-      }),
-    });
-  });
-  const clampOp = arbRange(-2, 2).map(([min, max]) => ({
-    op: "clamp" as const,
-    min,
-    max,
-  }));
-  return fc.oneof(norm, clampOp);
+  return fc.oneof(arbNormalize(channels), arbClamp());
 }
 
-/** Valid ops of every kind. */
+/**
+ * Valid ops of every kind for `channels` channels: three frequency ops for
+ * one spatial op.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbOp } from "@freqaug/freqaug/testing";
+ * const ops = fc.sample(arbOp(3), { numRuns: 5, seed: 1 });
+ * ```
+ */
 export function arbOp(channels = 3): Arbitrary<Op> {
   return fc.oneof({ arbitrary: arbFrequencyOp(), weight: 3 }, {
     arbitrary: arbSpatialOp(channels),
@@ -192,7 +306,16 @@ export function arbPipeline(
   }).map((ops) => pipe(...ops));
 }
 
-/** Valid spec JSON values, as `encodeSpec` writes them. */
+/**
+ * Valid spec JSON values, as `encodeSpec` writes them.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbSpec } from "@freqaug/freqaug/testing";
+ * const [spec] = fc.sample(arbSpec({ maxOps: 3 }), { numRuns: 1, seed: 1 });
+ * ```
+ */
 export function arbSpec(
   options: { readonly maxOps?: number; readonly channels?: number } = {},
 ): Arbitrary<SpecJson> {

@@ -22,11 +22,17 @@
  */
 
 export {
+  arbAmplitudeRescale,
   arbBatch,
+  arbClamp,
   arbFrequencyOp,
   arbGmm,
+  arbNormalize,
   arbOp,
+  arbPhaseShift,
   arbPipeline,
+  arbProbability,
+  arbRandomFrequencyMask,
   arbSeed,
   arbSpatialOp,
   arbSpec,
