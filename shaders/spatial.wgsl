@@ -7,5 +7,6 @@ fn sp_normalize(x: f32, ch: u32, o: u32) -> f32 {
 }
 
 fn sp_clamp(x: f32, o: u32) -> f32 {
-  return min(max(x, cf(o)), cf(o + 1u));
+  // NaN (which finite input and an accepted spec never make) becomes min, as on the CPU.
+  return select(cf(o), min(x, cf(o + 1u)), x >= cf(o));
 }

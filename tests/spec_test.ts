@@ -74,7 +74,7 @@ Deno.test("the convenience API throws one error type naming field, value and ran
     assert.ok(e instanceof FreqaugError);
     assert.equal(e.path, "gmm.sigma");
     assert.equal(e.value, -1);
-    assert.match(e.message, /^gmm\.sigma: got -1, expected .*> 0/);
+    assert.match(e.message, /^gmm\.sigma: got -1, expected .*a number in \[0\.001, 1e6\]/);
     return true;
   });
   assert.throws(
@@ -108,11 +108,13 @@ const bad: [unknown, string, RegExp][] = [
     /integer in 1\.\.1024/,
   ],
   [{ version: 1, ops: [{ op: "gmm", k: 2.5 }] }, "ops[0].k", /integer/],
-  [{ version: 1, ops: [{ op: "gmm", sigma: 0 }] }, "ops[0].sigma", /> 0/],
+  [{ version: 1, ops: [{ op: "gmm", sigma: 0 }] }, "ops[0].sigma", /a number in \[0\.001, 1e6\]/],
+  [{ version: 1, ops: [{ op: "gmm", sigma: 1e-40 }] }, "ops[0].sigma", /a number in \[0\.001, 1e6\]/],
+  [{ version: 1, ops: [{ op: "gmm", sigma: [1, 2e6] }] }, "ops[0].sigma[1]", /a number in \[0\.001, 1e6\]/],
   [
     { version: 1, ops: [{ op: "gmm", sigma: [-1, 2] }] },
     "ops[0].sigma[0]",
-    /> 0/,
+    /a number in \[0\.001, 1e6\]/,
   ],
   [
     { version: 1, ops: [{ op: "gmm", sigma: [5, 2] }] },
@@ -124,8 +126,9 @@ const bad: [unknown, string, RegExp][] = [
     "ops[0].sigma",
     /\[lo, hi\]/,
   ],
-  [{ version: 1, ops: [{ op: "gmm", c: 0 }] }, "ops[0].c", /> 0/],
-  [{ version: 1, ops: [{ op: "gmm", c: -3 }] }, "ops[0].c", /> 0/],
+  [{ version: 1, ops: [{ op: "gmm", c: 0 }] }, "ops[0].c", /a number in \[1e-6, 1e6\]/],
+  [{ version: 1, ops: [{ op: "gmm", c: -3 }] }, "ops[0].c", /a number in \[1e-6, 1e6\]/],
+  [{ version: 1, ops: [{ op: "gmm", c: 1e-300 }] }, "ops[0].c", /a number in \[1e-6, 1e6\]/],
   [
     { version: 1, ops: [{ op: "gmm", intensity: [0, 1.5] }] },
     "ops[0].intensity[1]",
@@ -176,21 +179,24 @@ const bad: [unknown, string, RegExp][] = [
   [
     { version: 1, ops: [{ op: "normalize", std: [0.2, 0, 0.2] }] },
     "ops[0].std[1]",
-    /> 0/,
+    /a number in \[1e-6, 1e6\]/,
   ],
+  [{ version: 1, ops: [{ op: "normalize", mean: [0.5], std: [5e-324] }] }, "ops[0].std[0]", /\[1e-6, 1e6\]/],
+  [{ version: 1, ops: [{ op: "normalize", mean: [1e308], std: [1] }] }, "ops[0].mean[0]", /\[-1e6, 1e6\]/],
+  [{ version: 1, ops: [{ op: "clamp", min: -1e308, max: 1e308 }] }, "ops[0].min", /\[-1e30, 1e30\]/],
   [
     { version: 1, ops: [{ op: "clamp", min: 1, max: 0 }] },
     "ops[0].max",
     />= min/,
   ],
-  [{ version: 1, ops: [{ op: "gmm", c: null }] }, "ops[0].c", /> 0/],
+  [{ version: 1, ops: [{ op: "gmm", c: null }] }, "ops[0].c", /a number in/],
   [
     { version: 1, ops: [{ op: "gmm" }, { op: "gmm", sigma: "wide" }] },
     "ops[1].sigma",
     /lo <= hi/,
   ],
   [{ version: 2, ops: [] }, "version", /1/],
-  [{ version: 1, ops: {} }, "ops", /array of ops/],
+  [{ version: 1, ops: {} }, "ops", /array of at most 64 ops/],
   [{ version: 1, ops: [], extra: 1 }, "extra", /known field/],
   [{ ops: [] }, "version", /1/],
   [[], "(root)", /object/],

@@ -9,15 +9,23 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe as flow } from "fp-ts/lib/function.js";
-import { fail, type FreqaugError, orThrow } from "../errors/error.ts";
+import { describeException, fail, type FreqaugError, orThrow } from "../errors/error.ts";
 import type { Either, TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import { type BackendName, resolveBackend, validateBackend } from "./backend.ts";
-import { type AugmentResult, checkPipeline, kernelFor, randomSeed, type RunOptions } from "./kernel.ts";
-import { type Batch, validateBatch, validateChannels, validateRange, validateSeed } from "./validate.ts";
+import { type AugmentResult, checkPipeline, guarded, kernelFor, randomSeed, type RunOptions } from "./kernel.ts";
+import {
+  type Batch,
+  validateBatch,
+  validateChannels,
+  validateOptions,
+  validateRange,
+  validateSeed,
+  validateWorkers,
+} from "./validate.ts";
 
 /** Options of {@link augment}. */
 export interface AugmentOptions extends RunOptions {
@@ -60,20 +68,29 @@ export function sampleEither(
   pipeline: Pipeline,
   request: SampleRequest,
 ): Either<FreqaugError, SampleParams[]> {
-  return flow(
-    checkPipeline(pipeline),
-    E.chain(() => validateSeed(request?.seed)),
-    E.chain(() => {
-      for (const key of ["count", "height", "width"] as const) {
-        const v = request[key];
-        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
-          return fail("input", key, v, "an integer >= 1");
+  try {
+    return flow(
+      checkPipeline(pipeline),
+      E.chain(() =>
+        typeof request === "object" && request !== null
+          ? E.right(request)
+          : fail<SampleRequest>("input", "request", request, "an object { seed, count, height, width, offset? }")
+      ),
+      E.chainFirst((r) => validateSeed(r.seed)),
+      E.chain((r) => {
+        for (const key of ["count", "height", "width"] as const) {
+          const v = r[key];
+          if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
+            return fail("input", key, v, "an integer >= 1");
+          }
         }
-      }
-      return validateRange(request.offset ?? 0, request.count);
-    }),
-    E.map(() => sampleParams(pipeline, request)),
-  );
+        return validateRange(r.offset === undefined ? 0 : r.offset, r.count);
+      }),
+      E.map(() => sampleParams(pipeline, request)),
+    );
+  } catch (e) {
+    return fail("input", "request", undefined, `a readable request (${describeException(e)})`);
+  }
 }
 
 /**
@@ -108,26 +125,29 @@ export function sample(
 export function augmentTask<T extends RealArray>(
   pipeline: Pipeline,
   batch: Batch<T>,
-  options: AugmentOptions = {},
+  options?: AugmentOptions,
 ): TaskEither<FreqaugError, AugmentResult<T>> {
-  const checked = flow(
-    checkPipeline(pipeline),
-    E.chain(() => validateBatch(batch)),
-    E.chain(() => validateChannels(pipeline, batch.channels)),
-    E.chain(() => validateBackend(options.backend ?? "auto")),
-    E.chain((backend) =>
-      options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)
-        ? fail<BackendName>("input", "workers", options.workers, "an integer >= 0")
-        : E.right(backend)
-    ),
-  );
-  const shape = { channels: batch.channels, height: batch.height, width: batch.width };
-  return flow(
-    TE.fromEither(checked),
-    TE.chain((name) => () => resolveBackend(name, options.quiet)),
-    TE.chain((backend) => () => kernelFor(pipeline, shape, backend, options.workers)),
-    TE.chain((kernel) => kernel.runTask(batch, options)),
-  );
+  return guarded("augment", () => {
+    const checked = flow(
+      validateOptions(options),
+      E.chainFirst(() => checkPipeline(pipeline)),
+      E.chainFirst(() => validateBatch(batch)),
+      E.chainFirst(() => validateChannels(pipeline, batch.channels)),
+      E.chain((o) => E.map((name: BackendName) => ({ o, name }))(validateBackend(o.backend))),
+      E.chainFirst(({ o }) => validateWorkers(o.workers)),
+    );
+    return flow(
+      TE.fromEither(checked),
+      TE.chain(({ o, name }) =>
+        flow(() => resolveBackend(name, o.quiet === true), TE.map((backend) => ({ o, backend })))
+      ),
+      TE.chain(({ o, backend }) => {
+        const shape = { channels: batch.channels, height: batch.height, width: batch.width };
+        return flow(() => kernelFor(pipeline, shape, backend, o.workers), TE.map((kernel) => ({ o, kernel })));
+      }),
+      TE.chain(({ o, kernel }) => kernel.runTask(batch, o)),
+    );
+  });
 }
 
 /**
@@ -179,16 +199,18 @@ export interface StreamOptions extends Omit<AugmentOptions, "params"> {
 export async function* augmentStream<T extends RealArray>(
   pipeline: Pipeline,
   batches: AsyncIterable<Batch<T>> | Iterable<Batch<T>>,
-  options: StreamOptions = {},
+  options?: StreamOptions,
 ): AsyncGenerator<AugmentResult<T>, void, undefined> {
-  const depth = options.inFlight ?? 4;
+  const o = orThrow(validateOptions(options));
+  const depth = o.inFlight === undefined ? 4 : o.inFlight;
   if (!Number.isInteger(depth) || depth < 2) orThrow(fail("input", "inFlight", depth, "an integer >= 2"));
-  const seed = options.seed ?? randomSeed();
+  const seed = o.seed === undefined ? randomSeed() : o.seed;
   orThrow(validateSeed(seed));
-  let offset = options.offset ?? 0;
+  let offset = o.offset === undefined ? 0 : o.offset;
+  orThrow(validateRange(offset, 0));
   const pending: Promise<E.Either<FreqaugError, AugmentResult<T>>>[] = [];
   for await (const batch of batches) {
-    pending.push(augmentTask(pipeline, batch, { ...options, seed, offset })());
+    pending.push(augmentTask(pipeline, batch, { ...o, seed, offset })());
     offset += typeof batch?.count === "number" && Number.isSafeInteger(batch.count) ? batch.count : 0;
     if (pending.length >= depth) yield orThrow(await pending.shift()!);
   }

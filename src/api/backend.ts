@@ -25,8 +25,9 @@ export type Resolved = { readonly kind: "cpu"; readonly why: string } | {
 
 let told = false;
 
-/** Checks a backend option. */
+/** Checks a backend option; nothing means `auto`. */
 export function validateBackend(name: unknown): E.Either<FreqaugError, BackendName> {
+  if (name === undefined) return E.right("auto");
   return name === "cpu" || name === "webgpu" || name === "auto"
     ? E.right(name)
     : fail("backend", "backend", name, `"auto", "webgpu" or "cpu"`);

@@ -9,7 +9,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe as flow } from "fp-ts/lib/function.js";
-import { fail, FreqaugError, orThrow } from "../errors/error.ts";
+import { describeException, fail, FreqaugError, orThrow } from "../errors/error.ts";
 import type { TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeWith, SpecCodec } from "../spec/codec.ts";
@@ -27,9 +27,11 @@ import {
   type Batch,
   validateBatch,
   validateChannels,
+  validateOptions,
   validateParams,
   validateRange,
   validateSeed,
+  validateWorkers,
 } from "./validate.ts";
 
 /** The image shape a kernel is compiled for. */
@@ -172,10 +174,14 @@ function prepare<T extends RealArray>(
   pipeline: Pipeline,
   shape: KernelShape,
   batch: Batch<T>,
-  options: RunOptions,
+  options: RunOptions | undefined,
 ): E.Either<FreqaugError, Prepared> {
   return flow(
-    validateBatch(batch),
+    validateOptions(options),
+    E.chain((o) => {
+      options = o;
+      return validateBatch(batch);
+    }),
     E.chain((b) => {
       for (const key of ["channels", "height", "width"] as const) {
         if (b[key] !== shape[key]) {
@@ -185,18 +191,20 @@ function prepare<T extends RealArray>(
       return E.right(b);
     }),
     E.chain(() => {
-      if (options.params !== undefined) {
-        if (options.seed !== undefined) {
-          return fail<Prepared>("input", "seed", options.seed, "no seed when params are given (params replay exactly)");
+      const o = options as RunOptions;
+      if (o.params !== undefined) {
+        if (o.seed !== undefined) {
+          return fail<Prepared>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
         }
         return E.map((params: SampleParams[]): Prepared => ({ params, offset: 0 }))(
-          validateParams(pipeline, options.params, batch.count, batch.height, batch.width),
+          validateParams(pipeline, o.params, batch.count, batch.height, batch.width),
         );
       }
-      const seed = options.seed ?? randomSeed();
+      // Only a missing seed means a random one: null is refused like any other non-integer.
+      const seed = o.seed === undefined ? randomSeed() : o.seed;
       return flow(
         validateSeed(seed),
-        E.chain(() => validateRange(options.offset ?? 0, batch.count)),
+        E.chain(() => validateRange(o.offset === undefined ? 0 : o.offset, batch.count)),
         E.map((offset): Prepared => ({ seed, offset })),
       );
     }),
@@ -217,7 +225,21 @@ function drawn(pipeline: Pipeline, prep: Prepared, batch: Batch<RealArray>): Sam
 function asError(e: unknown, backend: string): FreqaugError {
   return e instanceof FreqaugError
     ? e
-    : new FreqaugError("backend", [{ path: "backend", value: backend, expected: `to run (${String(e)})` }]);
+    : new FreqaugError("backend", [{ path: "backend", value: backend, expected: `to run (${describeException(e)})` }]);
+}
+
+/**
+ * A TaskEither that never throws nor rejects, whatever `make` does: checks run
+ * when the task runs, and an exception becomes a {@link FreqaugError}.
+ */
+export function guarded<A>(what: string, make: () => TaskEither<FreqaugError, A>): TaskEither<FreqaugError, A> {
+  return async () => {
+    try {
+      return await make()();
+    } catch (e) {
+      return E.left(asError(e, what));
+    }
+  };
 }
 
 /** A result whose params are drawn on first read. */
@@ -285,9 +307,10 @@ export interface ExplainOptions {
  * console.log(plan.dispatches, plan.passes.map((p) => p.name)); // 3 [ "rows", "columns", "inverse rows" ]
  * ```
  */
-export function explain(pipeline: Pipeline, shape: KernelShape, options: ExplainOptions = {}): Explanation {
-  const count = options.count ?? 1;
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+export function explain(pipeline: Pipeline, shape: KernelShape, options?: ExplainOptions): Explanation {
+  const o = orThrow(validateOptions(options));
+  const count = o.count === undefined ? 1 : o.count;
+  const limits = { ...DEFAULT_LIMITS, ...(typeof o.limits === "object" ? o.limits : {}) };
   const checked = flow(
     checkPipeline(pipeline),
     E.chain(() => checkShape(shape)),
@@ -309,20 +332,21 @@ class CpuKernel implements Kernel {
   readonly backend = "cpu" as const;
   constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, private readonly workers?: number) {}
 
-  runTask<T extends RealArray>(batch: Batch<T>, options: RunOptions = {}): TaskEither<FreqaugError, AugmentResult<T>> {
-    return flow(
-      TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
-      TE.chain((prep) =>
-        TE.tryCatch(async () => {
-          const params = drawn(this.pipeline, prep, batch);
-          const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
-            workers: this.workers,
-          });
-          const images = { ...this.shape, count: batch.count, data: data as T };
-          return withParams(images, "cpu", prep.seed, () => params);
-        }, (e) => asError(e, "cpu"))
-      ),
-    );
+  runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
+    return guarded("cpu", () =>
+      flow(
+        TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
+        TE.chain((prep) =>
+          TE.tryCatch(async () => {
+            const params = drawn(this.pipeline, prep, batch);
+            const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
+              workers: this.workers,
+            });
+            const images = { ...this.shape, count: batch.count, data: data as T };
+            return withParams(images, "cpu", prep.seed, () => params);
+          }, (e) => asError(e, "cpu"))
+        ),
+      ));
   }
 
   async run<T extends RealArray>(batch: Batch<T>, options?: RunOptions): Promise<AugmentResult<T>> {
@@ -340,23 +364,24 @@ class WebGpuKernel implements Kernel {
   readonly backend = "webgpu" as const;
   constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, readonly gpu: GpuKernel) {}
 
-  runTask<T extends RealArray>(batch: Batch<T>, options: RunOptions = {}): TaskEither<FreqaugError, AugmentResult<T>> {
-    return flow(
-      TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
-      TE.chain((prep) =>
-        TE.tryCatch(async () => {
-          const out = await this.gpu.run(batch.data, {
-            count: batch.count,
-            seed: prep.seed,
-            offset: prep.offset,
-            params: prep.params,
-          });
-          const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
-          const images = { ...this.shape, count: batch.count, data };
-          return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep, batch));
-        }, (e) => asError(e, "webgpu"))
-      ),
-    );
+  runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
+    return guarded("webgpu", () =>
+      flow(
+        TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
+        TE.chain((prep) =>
+          TE.tryCatch(async () => {
+            const out = await this.gpu.run(batch.data, {
+              count: batch.count,
+              seed: prep.seed,
+              offset: prep.offset,
+              params: prep.params,
+            });
+            const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
+            const images = { ...this.shape, count: batch.count, data };
+            return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep, batch));
+          }, (e) => asError(e, "webgpu"))
+        ),
+      ));
   }
 
   async run<T extends RealArray>(batch: Batch<T>, options?: RunOptions): Promise<AugmentResult<T>> {
@@ -401,24 +426,23 @@ export function compileResolved(
 export function compileTask(
   pipeline: Pipeline,
   shape: KernelShape,
-  options: CompileOptions = {},
+  options?: CompileOptions,
 ): TaskEither<FreqaugError, Kernel> {
-  const checked = flow(
-    checkPipeline(pipeline),
-    E.chain(() => checkShape(shape)),
-    E.chain((s) => E.map(() => s)(validateChannels(pipeline, s.channels))),
-    E.chain((s) => E.map((b: BackendName) => ({ s, b }))(validateBackend(options.backend ?? "auto"))),
-    E.chain((x) =>
-      options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)
-        ? fail<typeof x>("input", "workers", options.workers, "an integer >= 0")
-        : E.right(x)
-    ),
-  );
-  return flow(
-    TE.fromEither(checked),
-    TE.chain(({ s, b }) => flow(() => resolveBackend(b, options.quiet), TE.map((r) => ({ s, r })))),
-    TE.chain(({ s, r }) => compileResolved(pipeline, s, r, options.workers)),
-  );
+  return guarded("compile", () => {
+    const checked = flow(
+      validateOptions(options),
+      E.chainFirst(() => checkPipeline(pipeline)),
+      E.chain((o) => E.map((s: KernelShape) => ({ o, s }))(checkShape(shape))),
+      E.chainFirst(({ s }) => validateChannels(pipeline, s.channels)),
+      E.chain((x) => E.map((b: BackendName) => ({ ...x, b }))(validateBackend(x.o.backend))),
+      E.chainFirst(({ o }) => validateWorkers(o.workers)),
+    );
+    return flow(
+      TE.fromEither(checked),
+      TE.chain(({ o, s, b }) => flow(() => resolveBackend(b, o.quiet === true), TE.map((r) => ({ o, s, r })))),
+      TE.chain(({ o, s, r }) => compileResolved(pipeline, s, r, o.workers)),
+    );
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { fail, FreqaugError, type Issue } from "../errors/error.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import type { SampleParams } from "../params/types.ts";
+import { MIN_SIGMA } from "../spec/codec.ts";
 
 /**
  * A batch of images: planar NCHW, `data[((n * channels + c) * height + h) * width + w]`.
@@ -29,6 +30,17 @@ export interface Batch<T extends RealArray = Float32Array> {
 }
 
 const MAX_SAMPLE = 2 ** 32;
+
+/** Checks an options argument: undefined means `{}`; otherwise a non-array object. */
+export function validateOptions<O extends object>(
+  options: O | undefined,
+  path = "options",
+): E.Either<FreqaugError, O> {
+  if (options === undefined) return E.right({} as O);
+  return typeof options === "object" && options !== null && !Array.isArray(options)
+    ? E.right(options)
+    : fail("input", path, options, "an options object, or nothing");
+}
 
 function dim(path: string, v: unknown): E.Either<FreqaugError, number> {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 1
@@ -83,6 +95,13 @@ export function validateBatch<T extends RealArray>(
     }
   }
   return E.right(batch);
+}
+
+/** Checks a worker count: nothing (the default) or an integer >= 0. */
+export function validateWorkers(workers: unknown): E.Either<FreqaugError, number | undefined> {
+  return workers === undefined || (typeof workers === "number" && Number.isSafeInteger(workers) && workers >= 0)
+    ? E.right(workers as number | undefined)
+    : fail("input", "workers", workers, "an integer >= 0, or nothing (one per core)");
 }
 
 /** Checks a seed: any safe integer. */
@@ -219,8 +238,8 @@ export function validateParams(
             bad(`${gp}.v0`, g.v0, `an integer in [0, ${V - 1}]`);
           }
           for (const key of ["sigmaU", "sigmaV"]) {
-            if (!isNum(g[key]) || g[key] <= 0) {
-              bad(`${gp}.${key}`, g[key], "a number > 0");
+            if (!isNum(g[key]) || g[key] < MIN_SIGMA || g[key] > 1e6) {
+              bad(`${gp}.${key}`, g[key], `a number in [${MIN_SIGMA}, 1e6]`);
             }
           }
           if (!isNum(g.intensity) || g.intensity < 0 || g.intensity > 1) {

@@ -35,7 +35,8 @@ function spatial(
     const lo = op.min, hi = op.max, end = base + dims.channels * plane;
     for (let i = base; i < end; i++) {
       const x = data[i];
-      data[i] = x < lo ? lo : x > hi ? hi : x;
+      // Written so that NaN (which finite input and an accepted spec never make) becomes min.
+      data[i] = x >= lo ? (x <= hi ? x : hi) : lo;
     }
     return;
   }

@@ -13,9 +13,11 @@ import {
   ClampCodec,
   decodeWith,
   GmmCodec,
+  MAX_OPS,
   NormalizeCodec,
   OpCodec,
   PhaseShiftCodec,
+  pipelineProblems,
   RandomFrequencyMaskCodec,
 } from "../spec/codec.ts";
 import type {
@@ -199,6 +201,15 @@ function build<O extends Op>(
       expected: "an options object",
     }]);
   }
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) {
+      throw new FreqaugError("spec", [{
+        path: `${name}.${key}`,
+        value: undefined,
+        expected: "an own property (this one is inherited from the prototype, and is not read)",
+      }]);
+    }
+  }
   return orThrow(
     decodeWith(codec as never, { ...options, op: name }, name),
   ) as O;
@@ -218,12 +229,16 @@ export function pipeEither(
   ...items: readonly (Op | Pipeline)[]
 ): Either<FreqaugError, Pipeline> {
   const flat: unknown[] = [];
-  for (const item of items) {
-    if (
-      typeof item === "object" && item !== null && "ops" in item &&
-      Array.isArray(item.ops)
-    ) flat.push(...item.ops);
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops")
+      ? (item as Pipeline).ops
+      : undefined;
+    if (Array.isArray(inner)) { for (let j = 0; j < inner.length; j++) flat.push(inner[j]); }
     else flat.push(item);
+    if (flat.length > MAX_OPS) {
+      return E.left(new FreqaugError("spec", [{ path: "ops", value: "more ops", expected: `at most ${MAX_OPS} ops` }]));
+    }
   }
   const errors: FreqaugError[] = [];
   const ops: Op[] = [];
@@ -234,6 +249,15 @@ export function pipeEither(
   });
   if (errors.length) {
     return E.left(new FreqaugError("spec", errors.flatMap((e) => e.issues)));
+  }
+  const problems = pipelineProblems(ops);
+  if (problems.length) {
+    return E.left(
+      new FreqaugError(
+        "spec",
+        problems.map(([i, value, expected]) => ({ path: i === null ? "ops" : `ops[${i}]`, value, expected })),
+      ),
+    );
   }
   return E.right(
     Object.freeze({

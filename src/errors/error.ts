@@ -21,31 +21,59 @@ export interface Issue {
 
 /** Renders a value for an error message, shortened. */
 export function show(value: unknown): string {
-  if (typeof value === "number") {
-    return Object.is(value, -0) ? "-0" : String(value);
-  }
-  if (typeof value === "bigint") return `${value}n`;
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  if (ArrayBuffer.isView(value)) {
-    return `${value.constructor.name}(${(value as Uint8Array).length})`;
-  }
   try {
+    if (typeof value === "number") {
+      return Object.is(value, -0) ? "-0" : String(value);
+    }
+    if (typeof value === "bigint") return clip(`${value}n`, 80);
+    if (value === undefined) return "undefined";
+    if (typeof value === "function") return "a function";
+    if (ArrayBuffer.isView(value)) {
+      return `${value.constructor.name}(${(value as Uint8Array).length})`;
+    }
     const s = JSON.stringify(value);
-    if (s === undefined) return String(value);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    return clip(s === undefined ? String(value) : s, 80);
   } catch {
-    return String(value);
+    try {
+      return clip(String(value), 80);
+    } catch {
+      return "a value that cannot be shown";
+    }
   }
 }
 
+/** What an exception says, clipped; never throws. */
+export function describeException(e: unknown): string {
+  try {
+    return clip(e instanceof Error ? e.message : String(e), 200);
+  } catch {
+    return "an exception that cannot be shown";
+  }
+}
+
+/** Longest path, and longest "expected" text, that a message repeats. */
+const MAX_PATH = 120, MAX_EXPECTED = 240;
+/** Issues described in a message; the rest are counted. */
+export const MESSAGE_ISSUES = 8;
+/** Issues an error keeps in `issues`; the rest are counted in `omitted`. */
+export const KEPT_ISSUES = 100;
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 3)}...` : s;
+}
+
 function describe(issue: Issue): string {
-  return `${issue.path}: got ${show(issue.value)}, expected ${issue.expected}`;
+  return `${clip(String(issue.path), MAX_PATH)}: got ${show(issue.value)}, expected ${
+    clip(String(issue.expected), MAX_EXPECTED)
+  }`;
 }
 
 /**
  * The error freqaug returns (as a value, in an `Either`) or throws (from the
  * convenience API). Its message names the field, the value and what is allowed.
+ * The message stays short whatever came: at most 8 problems are described
+ * (each path, value and range clipped), the rest counted; `issues` keeps the
+ * first 100 and `omitted` counts the others.
  *
  * @example
  * ```ts
@@ -68,15 +96,19 @@ export class FreqaugError extends Error {
   readonly value: unknown;
   /** What the first problem's field allows. */
   readonly expected: string;
+  /** How many problems were found beyond the 100 kept in `issues`. */
+  readonly omitted: number;
 
   /** Makes an error from one or more issues (at least one). */
   constructor(code: ErrorCode, issues: readonly Issue[]) {
     const first = issues[0] ?? { path: "", value: undefined, expected: "" };
-    const more = issues.length > 1 ? `\n${issues.slice(1).map((i) => `  also ${describe(i)}`).join("\n")}` : "";
-    super(`${describe(first)}${more}`);
+    const shown = issues.slice(1, MESSAGE_ISSUES).map((i) => `\n  also ${describe(i)}`).join("");
+    const rest = issues.length - Math.max(1, Math.min(issues.length, MESSAGE_ISSUES));
+    super(`${describe(first)}${shown}${rest > 0 ? `\n  and ${rest} more problem${rest === 1 ? "" : "s"}` : ""}`);
     this.name = "FreqaugError";
     this.code = code;
-    this.issues = issues;
+    this.issues = issues.length > KEPT_ISSUES ? issues.slice(0, KEPT_ISSUES) : issues;
+    this.omitted = Math.max(0, issues.length - KEPT_ISSUES);
     this.path = first.path;
     this.value = first.value;
     this.expected = first.expected;

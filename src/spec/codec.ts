@@ -10,10 +10,25 @@
 
 import * as t from "io-ts";
 import * as E from "fp-ts/lib/Either.js";
-import { FreqaugError, type Issue } from "../errors/error.ts";
+import { describeException, FreqaugError, type Issue } from "../errors/error.ts";
 import type { Op, OpName, Pipeline, Range } from "../dsl/types.ts";
 
 const TWO_PI = 2 * Math.PI;
+
+/**
+ * The smallest σ of a Gaussian, in bins. Below it the mask's 1/(2σ²) leaves
+ * float32's range on the GPU; at it a Gaussian is already a single bin.
+ */
+export const MIN_SIGMA = 1e-3;
+/** The most ops in one pipeline. */
+export const MAX_OPS = 64;
+/** The most Gaussians in all the gmm ops of one pipeline together. */
+export const MAX_GAUSSIANS = 2048;
+/**
+ * The largest gain bound a pipeline may have: the largest |value| its ops can
+ * make from inputs in [-1, 1] (see {@link gainBound}).
+ */
+export const MAX_GAIN = 1e30;
 
 function num(
   expected: string,
@@ -69,13 +84,12 @@ function range(
       }
       if (!Array.isArray(u) || u.length !== 2) return t.failure(u, c, shape);
       const errors: t.Errors = [];
-      u.forEach((x, i) => {
-        const r = endCodec.validate(
-          x,
-          t.appendContext(c, String(i), endCodec, x),
-        );
+      // An index loop, so a hole is read (as undefined) and refused at its index.
+      for (let i = 0; i < 2; i++) {
+        const x = u[i];
+        const r = endCodec.validate(x, t.appendContext(c, String(i), endCodec, x));
         if (E.isLeft(r)) errors.push(...r.left);
-      });
+      }
       if (errors.length) return t.failures(errors);
       if (u[0] > u[1]) return t.failure(u, c, shape);
       return t.success([u[0] + 0, u[1] + 0] as Range);
@@ -92,17 +106,20 @@ function numberArray(
   const shape = `an array of 1..64 items, each ${expected}`;
   return new t.Type<number[], number[], unknown>(
     shape,
-    (u): u is number[] => Array.isArray(u) && u.length >= 1 && u.length <= 64 && u.every(item.is),
+    (u): u is number[] => Array.isArray(u) && u.length >= 1 && u.length <= 64 && Array.from(u).every(item.is),
     (u, c) => {
       if (!Array.isArray(u) || u.length < 1 || u.length > 64) {
         return t.failure(u, c, shape);
       }
       const errors: t.Errors = [];
-      u.forEach((x, i) => {
+      const out: number[] = [];
+      for (let i = 0; i < u.length; i++) {
+        const x = u[i]; // a hole reads as undefined and is refused at its index
         const r = item.validate(x, t.appendContext(c, String(i), item, x));
         if (E.isLeft(r)) errors.push(...r.left);
-      });
-      return errors.length ? t.failures(errors) : t.success(u.map((x: number) => x + 0));
+        else out.push(r.right + 0);
+      }
+      return errors.length ? t.failures(errors) : t.success(out);
     },
     (a) => [...a],
   );
@@ -138,19 +155,19 @@ function opCodec<O extends Op>(
         return t.failure(u, c, `an object with "op": "${name}"`);
       }
       const o = u as Record<string, unknown>;
-      const errors: t.Errors = [];
+      const errors: t.Errors = inherited(o, c);
       for (const key of Object.keys(o)) {
         if (!allowed.includes(key)) {
           errors.push({
             value: o[key],
             context: t.appendContext(c, key, t.unknown, o[key]),
-            message: `a known field of ${name} (${allowed.join(", ")}); "${key}" is not one`,
+            message: `a known field of ${name} (${allowed.join(", ")})`,
           });
         }
       }
       const out: Record<string, unknown> = { op: name };
       for (const [key, field] of Object.entries(fields)) {
-        const v = o[key];
+        const v = own(o, key);
         if (v === undefined) {
           out[key] = field.default;
           continue;
@@ -189,6 +206,26 @@ function opCodec<O extends Op>(
   return codec;
 }
 
+/** An own property's value; inherited properties are never read. */
+function own(o: object, key: string): unknown {
+  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+/** One error for each enumerable property an object inherits: specs are plain data. */
+function inherited(o: object, c: t.Context): t.Errors {
+  const errors: t.ValidationError[] = [];
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) {
+      errors.push({
+        value: (o as Record<string, unknown>)[key],
+        context: t.appendContext(c, key, t.unknown, undefined),
+        message: "an own property (this one is inherited from the prototype, and is not read)",
+      });
+    }
+  }
+  return errors;
+}
+
 function deepFreeze<T>(x: T): T {
   if (typeof x === "object" && x !== null && !Object.isFrozen(x)) {
     Object.freeze(x);
@@ -212,8 +249,8 @@ export const GmmCodec = opCodec<import("../dsl/types.ts").GmmOp>("gmm", {
     ),
     20,
   ),
-  sigma: f(range("a number > 0", (x) => x > 0 && x <= 1e6, true), [10, 15]),
-  c: f(num("a number > 0", (x) => x > 0), 1),
+  sigma: f(range(`a number in [${MIN_SIGMA}, 1e6]`, (x) => x >= MIN_SIGMA && x <= 1e6, true), [10, 15]),
+  c: f(num("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6), 1),
   intensity: f(range("a number in [0, 1]", (x) => x >= 0 && x <= 1, true), [
     1,
     1,
@@ -267,8 +304,8 @@ export const RandomFrequencyMaskCodec = opCodec<
 export const NormalizeCodec = opCodec<import("../dsl/types.ts").NormalizeOp>(
   "normalize",
   {
-    mean: f(numberArray("a finite number", () => true), [0.485, 0.456, 0.406]),
-    std: f(numberArray("a number > 0", (x) => x > 0), [0.229, 0.224, 0.225]),
+    mean: f(numberArray("a number in [-1e6, 1e6]", (x) => Math.abs(x) <= 1e6), [0.485, 0.456, 0.406]),
+    std: f(numberArray("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6), [0.229, 0.224, 0.225]),
   },
   [
     (o) => {
@@ -276,7 +313,7 @@ export const NormalizeCodec = opCodec<import("../dsl/types.ts").NormalizeOp>(
       return mean.length === std.length ? null : [
         "std",
         std,
-        `an array of the same length as mean (${mean.length}), of numbers > 0`,
+        `an array of the same length as mean (${mean.length}), of numbers in [1e-6, 1e6]`,
       ];
     },
   ],
@@ -284,8 +321,8 @@ export const NormalizeCodec = opCodec<import("../dsl/types.ts").NormalizeOp>(
 
 /** Codec of the `clamp` op. */
 export const ClampCodec = opCodec<import("../dsl/types.ts").ClampOp>("clamp", {
-  min: f(num("a finite number", () => true), 0),
-  max: f(num("a finite number", () => true), 1),
+  min: f(num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30), 0),
+  max: f(num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30), 1),
 }, [
   (o) => (o.min as number) <= (o.max as number) ? null : ["max", o.max, `a number >= min (${o.min})`],
 ]);
@@ -312,7 +349,8 @@ export const OpCodec: t.Type<Op, Op, unknown> = new t.Type<Op, Op, unknown>(
     if (typeof u !== "object" || u === null || Array.isArray(u)) {
       return t.failure(u, c, "an op object");
     }
-    const name = (u as { op?: unknown }).op;
+    if (!Object.hasOwn(u, "op") && "op" in u) return t.failures(inherited(u, c));
+    const name = own(u, "op");
     const codec = typeof name === "string" && Object.hasOwn(OP_CODECS, name) ? OP_CODECS[name as OpName] : undefined;
     if (!codec) {
       return t.failure(
@@ -326,19 +364,94 @@ export const OpCodec: t.Type<Op, Op, unknown> = new t.Type<Op, Op, unknown>(
   (op) => OP_CODECS[op.op].encode(op),
 );
 
+/**
+ * The gain bound of a pipeline: the largest |value| its ops can make from
+ * inputs in [-1, 1], op by op, if no frequency op moved energy between pixels
+ * (a frequency op multiplies by at most its largest factor: amplitudeRescale's
+ * upper end, 1 for the others; normalize maps B to (B + max |mean|) / min std;
+ * clamp to the larger |end| it can reach). Returns the bound after each op.
+ */
+export function gainBound(ops: readonly Op[]): number[] {
+  let b = 1;
+  return ops.map((op) => {
+    switch (op.op) {
+      case "amplitudeRescale":
+        b *= Math.max(1, op.range[1]);
+        break;
+      case "normalize":
+        b = (b + Math.max(...op.mean.map(Math.abs))) / Math.min(...op.std);
+        break;
+      case "clamp": {
+        const at = (x: number) => Math.abs(Math.min(op.max, Math.max(op.min, x)));
+        b = Math.max(at(-b), at(b));
+        break;
+      }
+      default:
+        break;
+    }
+    return b;
+  });
+}
+
+/**
+ * The limits on a whole pipeline: at most {@link MAX_OPS} ops, at most
+ * {@link MAX_GAUSSIANS} Gaussians in all, and a gain bound of at most
+ * {@link MAX_GAIN}, so that finite input never overflows. Each problem is
+ * `[op index or null for the whole list, value, expected]`.
+ */
+export function pipelineProblems(list: readonly Op[]): [number | null, unknown, string][] {
+  const out: [number | null, unknown, string][] = [];
+  if (list.length > MAX_OPS) out.push([null, `${list.length} ops`, `at most ${MAX_OPS} ops`]);
+  let gaussians = 0;
+  list.forEach((op, i) => {
+    if (op.op !== "gmm") return;
+    gaussians += op.k;
+    if (gaussians > MAX_GAUSSIANS && gaussians - op.k <= MAX_GAUSSIANS) {
+      out.push([
+        i,
+        op.k,
+        `at most ${MAX_GAUSSIANS} Gaussians in all the gmm ops together (k sums to ${gaussians} here)`,
+      ]);
+    }
+  });
+  const gains = gainBound(list);
+  const over = gains.findIndex((g) => !(g <= MAX_GAIN));
+  if (over >= 0) {
+    out.push([
+      over,
+      list[over].op,
+      `a pipeline whose values stay finite: after this op, inputs in [-1, 1] may reach ${
+        gains[over].toExponential(2)
+      }, over the limit ${MAX_GAIN.toExponential(0)}`,
+    ]);
+  }
+  return out;
+}
+
 const ops = new t.Type<Op[], Op[], unknown>(
   "ops",
-  (u): u is Op[] => Array.isArray(u) && u.every(OpCodec.is),
+  (u): u is Op[] => E.isRight(ops.validate(u, [])),
   (u, c) => {
-    if (!Array.isArray(u)) return t.failure(u, c, "an array of ops");
+    if (!Array.isArray(u)) return t.failure(u, c, `an array of at most ${MAX_OPS} ops`);
+    if (u.length > MAX_OPS) return t.failure(`${u.length} ops`, c, `an array of at most ${MAX_OPS} ops`);
     const errors: t.Errors = [];
     const out: Op[] = [];
-    u.forEach((x, i) => {
+    for (let i = 0; i < u.length; i++) {
+      const x = u[i]; // a hole reads as undefined and is refused at its index
       const r = OpCodec.validate(x, t.appendContext(c, String(i), OpCodec, x));
       if (E.isLeft(r)) errors.push(...r.left);
       else out.push(r.right);
-    });
-    return errors.length ? t.failures(errors) : t.success(out);
+    }
+    if (errors.length) return t.failures(errors);
+    const problems = pipelineProblems(out);
+    if (problems.length) {
+      return t.failures(problems.map(([i, value, message]) => ({
+        value,
+        context: i === null ? c : t.appendContext(c, String(i), OpCodec, u[i]),
+        message,
+      })));
+    }
+    return t.success(out);
   },
   (a) => a.map(OpCodec.encode),
 );
@@ -357,29 +470,24 @@ export const SpecCodec: t.Type<Pipeline, Pipeline, unknown> = new t.Type<
   unknown
 >(
   "Spec",
-  (u): u is Pipeline =>
-    typeof u === "object" && u !== null && (u as Pipeline).version === 1 &&
-    ops.is((u as Pipeline).ops),
+  (u): u is Pipeline => E.isRight(SpecCodec.validate(u, [])),
   (u, c) => {
     if (typeof u !== "object" || u === null || Array.isArray(u)) {
       return t.failure(u, c, `an object { "version": 1, "ops": [...] }`);
     }
     const o = u as Record<string, unknown>;
-    const errors: t.Errors = [];
+    const errors: t.Errors = inherited(o, c);
     for (const key of Object.keys(o)) {
       if (key !== "version" && key !== "ops") {
         errors.push({
           value: o[key],
           context: t.appendContext(c, key, t.unknown, o[key]),
-          message: `a known field of a spec (version, ops); "${key}" is not one`,
+          message: "a known field of a spec (version, ops)",
         });
       }
     }
-    const v = version.validate(
-      o.version,
-      t.appendContext(c, "version", version, o.version),
-    );
-    const p = ops.validate(o.ops, t.appendContext(c, "ops", ops, o.ops));
+    const v = version.validate(own(o, "version"), t.appendContext(c, "version", version, own(o, "version")));
+    const p = ops.validate(own(o, "ops"), t.appendContext(c, "ops", ops, own(o, "ops")));
     if (E.isLeft(v)) errors.push(...v.left);
     if (E.isLeft(p)) errors.push(...p.left);
     if (errors.length || E.isLeft(p)) return t.failures(errors);
@@ -415,5 +523,16 @@ export function decodeWith<A>(
   u: unknown,
   root = "",
 ): E.Either<FreqaugError, A> {
-  return E.mapLeft((errors: t.Errors) => new FreqaugError("spec", toIssues(errors, root)))(codec.decode(u));
+  try {
+    return E.mapLeft((errors: t.Errors) => new FreqaugError("spec", toIssues(errors, root)))(codec.decode(u));
+  } catch (e) {
+    // A getter or proxy that throws while the value is read.
+    return E.left(
+      new FreqaugError("spec", [{
+        path: root || "(root)",
+        value: undefined,
+        expected: `a readable value (${describeException(e)})`,
+      }]),
+    );
+  }
 }

@@ -259,7 +259,10 @@ export class GpuKernel {
     device.pushErrorScope("validation");
     if (data) {
       const chunk = data.subarray(first * this.per, (first + n) * this.per);
-      const pixels = chunk instanceof Float32Array ? chunk : Float32Array.from(chunk);
+      // writeBuffer takes no SharedArrayBuffer view: such input is copied first.
+      const pixels = chunk instanceof Float32Array && !(chunk.buffer instanceof SharedArrayBuffer)
+        ? chunk
+        : Float32Array.from(chunk);
       queue.writeBuffer(w.input, 0, pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength);
     }
     const uni = new Uint32Array(8);

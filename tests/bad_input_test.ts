@@ -1,0 +1,347 @@
+// Bad input at the API's edges: holes, inherited properties, null where an
+// object belongs, seeds that are not seeds, huge error lists, pipelines too
+// large or able only to overflow, NaN through clamp, tiny σ, shared memory.
+// Each case is refused with a FreqaugError naming the field, or works.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  amplitudeRescale,
+  augment,
+  augmentStream,
+  augmentTask,
+  clamp,
+  compile,
+  compileTask,
+  decodeSpec,
+  explain,
+  FreqaugError,
+  gmm,
+  normalize,
+  phaseShift,
+  pipe,
+  pipeEither,
+  type Pipeline,
+  randomFrequencyMask,
+  sample,
+  sampleEither,
+  webgpuAdapter,
+} from "../mod.ts";
+import { stagesOf } from "../src/dsl/stages.ts";
+import { runImages } from "../src/cpu/kernel.ts";
+import { FC_SEED, property } from "./_helpers.ts";
+
+const batch = () => ({ data: new Float32Array(2 * 3 * 8 * 8).fill(0.5), count: 2, channels: 3, height: 8, width: 8 });
+const P = pipe(gmm({ k: 3, sigma: 2 }));
+
+function refused(f: () => unknown, path: string, expected?: RegExp): FreqaugError {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof FreqaugError, `expected a FreqaugError at ${path}, got ${caught}`);
+  assert.equal(caught.path, path, caught.message);
+  if (expected) assert.match(caught.expected, expected);
+  return caught;
+}
+
+async function rejects(p: Promise<unknown>, path: string, expected?: RegExp): Promise<FreqaugError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof FreqaugError, `expected a FreqaugError at ${path}, got ${caught}`);
+  assert.equal(caught.path, path, caught.message);
+  if (expected) assert.match(caught.expected, expected);
+  return caught;
+}
+
+function left(r: { _tag: string; left?: unknown }, path: string, expected?: RegExp): FreqaugError {
+  assert.equal(r._tag, "Left");
+  const e = r.left;
+  assert.ok(e instanceof FreqaugError);
+  assert.equal(e.path, path, e.message);
+  if (expected) assert.match(e.expected, expected);
+  return e;
+}
+
+Deno.test("holes in arrays are refused at their index, never skipped", () => {
+  refused(() => normalize({ mean: new Array(3), std: [1, 1, 1] }), "normalize.mean[0]");
+  // deno-lint-ignore no-sparse-arrays
+  refused(() => gmm({ sigma: [, 3] as unknown as [number, number] }), "gmm.sigma[0]");
+  // deno-lint-ignore no-sparse-arrays
+  left(decodeSpec({ version: 1, ops: [, , { op: "gmm" }] }), "ops[0]", /op object/);
+  // deno-lint-ignore no-sparse-arrays
+  left(decodeSpec({ version: 1, ops: [{ op: "normalize", mean: [0.5, , 0.5], std: [1, 1, 1] }] }), "ops[0].mean[1]");
+});
+
+Deno.test("inherited properties are refused with their path, never read", () => {
+  const op = Object.assign(Object.create({ k: 1024, c: 1e-300 }), { op: "gmm" });
+  const e = left(decodeSpec({ version: 1, ops: [op] }), "ops[0].k", /inherited/);
+  assert.ok(e.issues.some((i) => i.path === "ops[0].c"), e.message);
+  left(decodeSpec(Object.create({ version: 1, ops: [] })), "version", /inherited/);
+  left(decodeSpec({ version: 1, ops: [Object.create({ op: "gmm" })] }), "ops[0].op", /inherited/);
+  refused(() => gmm(Object.create({ k: 5 })), "gmm.k", /inherited/);
+  left(pipeEither(op), "ops[0].k", /inherited/);
+});
+
+Deno.test("a getter that throws while a spec is read is a FreqaugError", () => {
+  const spec = {
+    version: 1,
+    ops: [{
+      op: "gmm",
+      get k() {
+        throw new Error("boom");
+      },
+    }],
+  };
+  const r = decodeSpec(spec);
+  assert.equal(r._tag, "Left");
+  if (r._tag === "Left") assert.match(r.left.message, /boom/);
+});
+
+Deno.test("null and undefined batches and options are FreqaugErrors; the tasks never throw nor reject", async () => {
+  await rejects(augment(P, null as never), "batch");
+  await rejects(augment(P, undefined as never), "batch");
+  await rejects(augment(P, batch(), null as never), "options");
+  await rejects(augment(P, batch(), 3 as never), "options");
+  await rejects(augment(null as never, batch()), "pipeline");
+  const getterBomb = {
+    ...batch(),
+    get data(): Float32Array {
+      throw new Error("getter");
+    },
+  };
+  await rejects(augment(P, getterBomb as never), "backend", /getter/);
+  // augmentTask: building the task never throws, running it never rejects.
+  for (const args of [[P, null], [P, undefined], [P, batch(), null], [null, null], [P, getterBomb]] as const) {
+    const task = augmentTask(...(args as unknown as Parameters<typeof augmentTask>));
+    const r = await task();
+    assert.equal(r._tag, "Left");
+  }
+  left(await compileTask(P, { height: 8, width: 8, channels: 3 }, null as never)(), "options");
+  left(await compileTask(P, null as never)(), "shape");
+  const kernel = await compile(P, { height: 8, width: 8, channels: 3 }, { backend: "cpu" });
+  left(await kernel.runTask(null as never)(), "batch");
+  left(await kernel.runTask(batch(), null as never)(), "options");
+  refused(() => sample(P, null as never), "request");
+  left(sampleEither(P, undefined as never), "request");
+  refused(() => explain(P, { height: 8, width: 8, channels: 3 }, null as never), "options");
+  await rejects(augmentStream(P, [batch()], null as never).next(), "options");
+});
+
+Deno.test("seed: null and offset: null are refused, not read as 'absent'", async () => {
+  await rejects(augment(P, batch(), { seed: null as never }), "seed", /safe integer/);
+  await rejects(augment(P, batch(), { seed: 1, offset: null as never }), "offset");
+  await rejects(augment(P, batch(), { backend: null as never }), "backend");
+  await rejects(augment(P, batch(), { workers: null as never }), "workers");
+  await rejects(augmentStream(P, [batch()], { seed: null as never }).next(), "seed");
+  refused(() => sample(P, { seed: null as never, count: 1, height: 8, width: 8 }), "seed");
+  refused(() => sample(P, { seed: 1, count: 1, height: 8, width: 8, offset: null as never }), "offset");
+});
+
+Deno.test("error messages stay short and say how many problems were left out", () => {
+  // 64 normalize ops with 64 bad means each: 4096 problems.
+  const ops = Array.from({ length: 64 }, () => ({ op: "normalize", mean: new Array(64).fill("x"), std: [1] }));
+  const e = left(decodeSpec({ version: 1, ops }), "ops[0].mean[0]");
+  assert.ok(e.message.length < 4096, `message of ${e.message.length} characters`);
+  assert.match(e.message, /and \d+ more problems/);
+  assert.equal(e.issues.length, 100);
+  assert.ok(e.omitted > 3000, `omitted ${e.omitted}`);
+  // A 100,000-character unknown key, and a huge value.
+  const key = "k".repeat(100_000);
+  const e2 = left(decodeSpec({ version: 1, ops: [{ op: "gmm", [key]: "v".repeat(100_000) }] }), `ops[0].${key}`);
+  assert.ok(e2.message.length < 1024, `message of ${e2.message.length} characters`);
+  // 10,000 bad ops: refused as a whole, at once.
+  const many = Array.from({ length: 10_000 }, () => ({ op: "gmm", k: -1 }));
+  const t0 = performance.now();
+  const e3 = left(decodeSpec({ version: 1, ops: many }), "ops", /at most 64 ops/);
+  assert.ok(e3.message.length < 512);
+  assert.ok(performance.now() - t0 < 1000 || true); // (no timing is asserted; the limit is what keeps it cheap)
+});
+
+Deno.test("documented limits: at most 64 ops and 2048 Gaussians per pipeline", () => {
+  const ops64 = Array.from({ length: 64 }, () => gmm({ k: 1 }));
+  assert.equal(pipe(...ops64).ops.length, 64);
+  refused(() => pipe(...ops64, gmm({ k: 1 })), "ops", /at most 64 ops/);
+  left(decodeSpec({ version: 1, ops: Array.from({ length: 65 }, () => ({ op: "clamp" })) }), "ops", /at most 64/);
+  assert.equal(pipe(gmm({ k: 1024 }), gmm({ k: 1024 })).ops.length, 2);
+  refused(() => pipe(gmm({ k: 1024 }), gmm({ k: 1024 }), gmm({ k: 1 })), "ops[2]", /2048 Gaussians/);
+  left(
+    decodeSpec({
+      version: 1,
+      ops: [{ op: "gmm", k: 1000 }, { op: "clamp" }, { op: "gmm", k: 1000 }, { op: "gmm", k: 49 }],
+    }),
+    "ops[3]",
+    /2048 Gaussians/,
+  );
+});
+
+Deno.test("a spec that can only overflow is refused at decode", () => {
+  const chain = Array.from({ length: 30 }, () => ({ op: "amplitudeRescale", range: [1e6, 1e6] }));
+  const e = left(decodeSpec({ version: 1, ops: chain }), "ops[5]", /stay finite/);
+  assert.match(e.message, /1\.00e\+36/);
+  left(
+    decodeSpec({
+      version: 1,
+      ops: [
+        { op: "normalize", mean: [0], std: [1e-6] },
+        { op: "normalize", mean: [0], std: [1e-6] },
+        {
+          op: "normalize",
+          mean: [0],
+          std: [1e-6],
+        },
+        { op: "normalize", mean: [0], std: [1e-6] },
+        { op: "normalize", mean: [0], std: [1e-6] },
+        {
+          op: "normalize",
+          mean: [0],
+          std: [1e-6],
+        },
+      ],
+    }),
+    "ops[5]",
+    /stay finite/,
+  );
+  // A clamp in between bounds the values again.
+  const ok = pipe(
+    ...Array.from({ length: 4 }, () => amplitudeRescale({ range: [1e6, 1e6] })),
+    clamp({ min: -1, max: 1 }),
+    ...Array.from({ length: 4 }, () => amplitudeRescale({ range: [1e6, 1e6] })),
+  );
+  assert.equal(ok.ops.length, 9);
+});
+
+/** Mostly `usual`, one time in ten `beyond` (a value past a codec's limit). */
+const rarely = <T>(usual: fc.Arbitrary<T>, beyond: NoInfer<T> | number | number[]) =>
+  fc.oneof({ arbitrary: usual as fc.Arbitrary<unknown>, weight: 9 }, { arbitrary: fc.constant(beyond), weight: 1 });
+
+/** Specs with every number at or near the ends the codecs allow, and a few beyond. */
+const extremeOp = fc.oneof(
+  fc.record({
+    op: fc.constant("gmm"),
+    k: fc.constantFrom(1, 64),
+    sigma: fc.constantFrom(1e-3, 1e6, [1e-3, 1e6]),
+    c: fc.constantFrom(1e-6, 1e6, 1),
+    intensity: fc.constantFrom(0, 1, [0, 1]),
+    keepDC: fc.boolean(),
+    precision: fc.constantFrom("float64", "lightly"),
+  }),
+  {
+    arbitrary: fc.record({ op: fc.constant("amplitudeRescale"), range: fc.constantFrom([0, 1e6], [1e6, 1e6], [0, 0]) }),
+    weight: 6,
+  },
+  fc.record({ op: fc.constant("phaseShift"), range: fc.constantFrom([-2 * Math.PI, 2 * Math.PI]) }),
+  fc.record({ op: fc.constant("randomFrequencyMask"), k: fc.constantFrom(0, 1, [0, 1]) }),
+  {
+    arbitrary: fc.record({
+      op: fc.constant("normalize"),
+      mean: rarely(fc.constantFrom([1e6], [-1e6], [0]), [1e308]),
+      std: rarely(fc.constantFrom([1e-6], [1e6], [1]), [5e-324]),
+    }),
+    weight: 6,
+  },
+  fc.record({
+    op: fc.constant("clamp"),
+    min: rarely(fc.constantFrom(-1e30, 0), -1e308),
+    max: rarely(fc.constantFrom(1e30, 1), 1e308),
+  }),
+);
+
+Deno.test("every accepted extreme spec keeps finite input finite, in float32 and float64", async () => {
+  let accepted = 0, refusedCount = 0;
+  await property(
+    fc.asyncProperty(
+      fc.array(extremeOp, { minLength: 3, maxLength: 12 }),
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer(),
+      async (ops, h, w, seed) => {
+        const r = decodeSpec({ version: 1, ops });
+        if (r._tag === "Left") {
+          refusedCount++;
+          assert.ok(r.left instanceof FreqaugError);
+          return;
+        }
+        accepted++;
+        const data = new Float64Array(h * w).map((_, i) => (i * 0.618) % 1);
+        const check = (out: ArrayLike<number>, what: string) => {
+          for (let i = 0; i < out.length; i++) {
+            assert.ok(Number.isFinite(out[i]), `${what}: value ${out[i]} at ${i}: ${JSON.stringify(ops)}`);
+          }
+        };
+        const opts = { seed, backend: "cpu" as const, workers: 0 };
+        const shape = { count: 1, channels: 1, height: h, width: w };
+        check((await augment(r.right, { ...shape, data }, opts)).images.data, "float64");
+        check((await augment(r.right, { ...shape, data: Float32Array.from(data) }, opts)).images.data, "float32");
+      },
+    ),
+    200,
+  );
+  console.log(`extreme specs (fast-check seed ${FC_SEED}): ${accepted} accepted and finite, ${refusedCount} refused`);
+  assert.ok(accepted >= 50, `only ${accepted} accepted: the property ran on too few specs`);
+});
+
+Deno.test("clamp maps NaN to its lower bound (documented), on the CPU interpreter", () => {
+  const p: Pipeline = pipe(clamp({ min: -2, max: 3 }));
+  const data = new Float64Array([NaN, -5, 0.5, 7]);
+  runImages(stagesOf(p), [[{ op: "clamp", applied: true }]], data, 0, 1, { channels: 1, height: 2, width: 2 });
+  assert.deepEqual(Array.from(data), [-2, -2, 0.5, 3]);
+});
+
+Deno.test("σ below the documented minimum is refused, in specs and in replayed params", async () => {
+  refused(() => gmm({ sigma: 1e-40 }), "gmm.sigma", /\[0\.001, 1e6\]/);
+  refused(() => gmm({ sigma: [1e-4, 1] }), "gmm.sigma[0]", /\[0\.001, 1e6\]/);
+  assert.equal(gmm({ sigma: 1e-3 }).sigma[0], 1e-3);
+  const p = pipe(gmm({ k: 1, sigma: 1 }));
+  const params = [[{
+    op: "gmm",
+    applied: true,
+    gaussians: [{ u0: 0, v0: 0, sigmaU: 1e-40, sigmaV: 1, intensity: 1 }],
+  }]];
+  await rejects(
+    augment(p, { ...batch(), count: 1, data: new Float32Array(3 * 64) }, { params: params as never }),
+    "params[0][0].gaussians[0].sigmaU",
+  );
+});
+
+Deno.test("SharedArrayBuffer-backed batches work and give the same bytes", async () => {
+  const plain = batch();
+  const shared = new Float32Array(new SharedArrayBuffer(plain.data.byteLength));
+  shared.set(plain.data.map((_, i) => (i % 7) / 7));
+  plain.data.set(shared);
+  const p = pipe(gmm({ k: 4, sigma: 2 }), phaseShift(), randomFrequencyMask(), normalize());
+  const a = await augment(p, plain, { seed: 3, backend: "cpu" });
+  const b = await augment(p, { ...plain, data: shared }, { seed: 3, backend: "cpu" });
+  assert.deepEqual(b.images.data, a.images.data);
+});
+
+const adapter = await webgpuAdapter();
+const gpuTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name: `webgpu: ${name}`, ignore: !adapter, fn, sanitizeResources: false, sanitizeOps: false });
+
+gpuTest("SharedArrayBuffer-backed batches are accepted and match the plain ones", async () => {
+  const plain = batch();
+  plain.data.set(plain.data.map((_, i) => (i % 5) / 5));
+  const shared = new Float32Array(new SharedArrayBuffer(plain.data.byteLength));
+  shared.set(plain.data);
+  const p = pipe(gmm({ k: 4, sigma: 2 }), normalize());
+  const a = await augment(p, plain, { seed: 3, backend: "webgpu" });
+  const b = await augment(p, { ...plain, data: shared }, { seed: 3, backend: "webgpu" });
+  assert.deepEqual(b.images.data, a.images.data);
+});
+
+gpuTest("at the smallest σ the CPU and WebGPU backends agree", async () => {
+  const p = pipe(gmm({ k: 8, sigma: 1e-3, c: 0.5, keepDC: false }), gmm({ k: 4, sigma: 1e-3, precision: "lightly" }));
+  const b = batch();
+  b.data.set(b.data.map((_, i) => ((i * 0.618) % 1)));
+  const cpu = await augment(p, b, { seed: 5, backend: "cpu" });
+  const gpu = await augment(p, b, { seed: 5, backend: "webgpu" });
+  let m = 0;
+  for (let i = 0; i < b.data.length; i++) m = Math.max(m, Math.abs(cpu.images.data[i] - gpu.images.data[i]));
+  assert.ok(m <= 2e-5, `max difference ${m}`);
+});
