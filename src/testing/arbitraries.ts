@@ -81,12 +81,17 @@ export function arbSeed(): Arbitrary<number> {
   return fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat());
 }
 
+/**
+ * A number uniform in value on [min, max] (fast-check's `double` is uniform over
+ * the doubles' bit patterns, which crowds values near 0 and near the ends).
+ */
+function uniform(min: number, max: number): Arbitrary<number> {
+  return fc.integer({ min: 0, max: 1 << 24 }).map((i) => Math.min(max, min + (max - min) * (i / (1 << 24))));
+}
+
 /** A range `[lo, hi]` inside [min, max], each end uniform, sorted. */
 function arbRange(min: number, max: number): Arbitrary<Range> {
-  return fc.tuple(
-    fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
-    fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
-  ).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as Range);
+  return fc.tuple(uniform(min, max), uniform(min, max)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as Range);
 }
 
 /** Mostly `realistic`, sometimes one of the `edges` (the boundaries, on purpose). */
@@ -102,7 +107,7 @@ export function arbProbability(): Arbitrary<number> {
   return fc.oneof(
     { arbitrary: fc.constant(1), weight: 12 },
     { arbitrary: fc.constantFrom(0.5, 0.2), weight: 4 },
-    { arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 1 },
+    { arbitrary: uniform(0, 1), weight: 1 },
     { arbitrary: fc.constant(0), weight: 1 },
   );
 }
@@ -121,7 +126,7 @@ export function arbProbability(): Arbitrary<number> {
  * ```
  */
 export function arbGmm(maxK = 40): Arbitrary<GmmOp> {
-  const cLog = fc.double({ min: Math.log(0.1), max: Math.log(100), noNaN: true }).map(Math.exp);
+  const cLog = uniform(Math.log(0.1), Math.log(100)).map((x) => Math.min(100, Math.max(0.1, Math.exp(x))));
   return fc.record({
     op: fc.constant("gmm" as const),
     k: withEdges(fc.integer({ min: 1, max: maxK }), [1, maxK]),
@@ -225,8 +230,7 @@ export function arbFrequencyOp(): Arbitrary<FrequencyOp> {
 export function arbNormalize(channels = 3): Arbitrary<NormalizeOp> {
   const custom = fc.integer({ min: 0, max: 1 }).chain((one) => {
     const n = one ? 1 : channels;
-    const values = (min: number, max: number) =>
-      fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n });
+    const values = (min: number, max: number) => fc.array(uniform(min, max), { minLength: n, maxLength: n });
     return fc.record({ op: fc.constant("normalize" as const), mean: values(0, 1), std: values(0.1, 1) });
   });
   const imagenet: NormalizeOp[] = channels === 3
@@ -246,10 +250,11 @@ export function arbNormalize(channels = 3): Arbitrary<NormalizeOp> {
  * ```
  */
 export function arbClamp(): Arbitrary<ClampOp> {
-  const custom = fc.tuple(
-    fc.double({ min: -0.5, max: 0.3, noNaN: true }),
-    fc.double({ min: 0.7, max: 1.5, noNaN: true }),
-  ).map(([min, max]) => ({ op: "clamp" as const, min, max }));
+  const custom = fc.tuple(uniform(-0.5, 0.3), uniform(0.7, 1.5)).map(([min, max]) => ({
+    op: "clamp" as const,
+    min,
+    max,
+  }));
   return withEdges(custom, [{ op: "clamp", min: 0, max: 1 }], 3);
 }
 
