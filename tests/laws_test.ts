@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { augment, gmm, phaseShift, pipe, randomFrequencyMask, releaseWorkers } from "../mod.ts";
 import {
+  adjacentOpsCommute,
   arbBatch,
   arbFrequencyOp,
   arbGmm,
@@ -12,6 +13,8 @@ import {
   deterministic,
   largeCIsIdentity,
   maskInUnitRange,
+  meanScalesByDcFactor,
+  mixturesCompose,
   preservesChannelMeans,
   replayable,
   splitInvariant,
@@ -67,15 +70,55 @@ Deno.test("law: clarity grows with c (AC energy up, distance to the input down)"
   );
 });
 
-Deno.test("law: c = 1e6 gives y ≈ x", async () => {
+for (const precision of ["float64", "lightly"] as const) {
+  Deno.test(`law: c = 1e6 gives y ≈ x, precision ${precision}`, async () => {
+    await property(
+      fc.asyncProperty(
+        arbGmm().map((op) => ({ ...op, precision })),
+        arbBatch({ maxSide: 24 }),
+        arbSeed(),
+        (op, b, s) => largeCIsIdentity(op, b, s, 1e6),
+      ),
+      60,
+    );
+  });
+
+  Deno.test(`law: without keepDC each mean is scaled by M(0, 0), precision ${precision}`, async () => {
+    await property(
+      fc.asyncProperty(
+        arbGmm().map((op) => ({ ...op, precision, keepDC: false, p: 1 })),
+        arbBatch({ maxSide: 24 }),
+        arbSeed(),
+        (op, b, s) => meanScalesByDcFactor(op, b, s),
+      ),
+      60,
+    );
+  });
+
+  Deno.test(`law: two mixtures compose into one of their union, precision ${precision}`, async () => {
+    await property(
+      fc.asyncProperty(
+        arbGmm().map((op) => ({ ...op, precision, p: 1 })),
+        arbGmm(),
+        arbBatch({ maxSide: 20 }),
+        arbSeed(),
+        (a, b, batch, s) => mixturesCompose(a, b, batch, s),
+      ),
+      40,
+    );
+  });
+}
+
+Deno.test("law: adjacent frequency ops commute (their multipliers multiply)", async () => {
   await property(
     fc.asyncProperty(
-      arbGmm(),
-      arbBatch({ maxSide: 24 }),
+      arbFrequencyOp(),
+      arbFrequencyOp(),
+      arbBatch({ maxSide: 20 }),
       arbSeed(),
-      (op, b, s) => largeCIsIdentity(op, b, s, 1e6),
+      (a, b, batch, s) => adjacentOpsCommute(a, b, batch, s),
     ),
-    100,
+    80,
   );
 });
 

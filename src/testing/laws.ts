@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { augment, type AugmentOptions } from "../api/augment.ts";
 import type { Batch } from "../api/validate.ts";
-import type { GmmOp, Pipeline } from "../dsl/types.ts";
+import type { FrequencyOp, GmmOp, Pipeline } from "../dsl/types.ts";
 import { pipe } from "../dsl/ops.ts";
 import { gmmMask } from "../math/gmm.ts";
 import { rfft2 } from "../math/rfft2.ts";
@@ -341,6 +341,109 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/**
+ * Without keepDC the mixture scales each channel's mean by the mask's DC
+ * factor M(0, 0) (as lightly's mask does): mean(y) = M(0, 0) · mean(x) per
+ * image plane, in both precisions. `op` must have `keepDC: false` and `p: 1`.
+ *
+ * @example
+ * ```ts
+ * import { gmm } from "@freqaug/freqaug";
+ * import { meanScalesByDcFactor } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(64).fill(0.5), count: 1, channels: 1, height: 8, width: 8 };
+ * await meanScalesByDcFactor(gmm({ sigma: 2, keepDC: false }), batch, 1);
+ * ```
+ */
+export async function meanScalesByDcFactor(
+  op: GmmOp,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  options: AugmentOptions = {},
+): Promise<void> {
+  check(!op.keepDC && op.p === 1, () => "meanScalesByDcFactor needs keepDC: false and p: 1");
+  const x = { ...batch, data: Float64Array.from(batch.data) };
+  const { images, params, backend } = await augment(pipe(op), x, { workers: 0, ...options, seed });
+  const before = channelMeans(x), after = channelMeans(images);
+  const tol = backend === "cpu" ? 1e-12 : 1e-5;
+  for (let j = 0; j < before.length; j++) {
+    const n = Math.floor(j / batch.channels);
+    const dc = gmmMask((params[n][0] as GmmParams).gaussians, batch.height, batch.width, op)[0];
+    check(
+      Math.abs(after[j] - dc * before[j]) <= tol * (Math.abs(before[j]) + 1),
+      () => `plane ${j}: mean ${before[j]} became ${after[j]}, expected M(0, 0) = ${dc} times it`,
+    );
+  }
+}
+
+/**
+ * Adjacent frequency ops share one spectrum and multiply it by the product of
+ * their multipliers, so their order does not matter: `pipe(a, b)` with draws
+ * (A, B) equals `pipe(b, a)` with draws (B, A), within float rounding. (Split
+ * into two stages they would differ: each inverse transform keeps only the
+ * real part of its result.)
+ *
+ * @example
+ * ```ts
+ * import { gmm, phaseShift } from "@freqaug/freqaug";
+ * import { adjacentOpsCommute } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(64).map((_, i) => i % 5), count: 1, channels: 1, height: 8, width: 8 };
+ * await adjacentOpsCommute(gmm({ sigma: 2 }), phaseShift(), batch, 3);
+ * ```
+ */
+export async function adjacentOpsCommute(
+  a: FrequencyOp,
+  b: FrequencyOp,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  options: AugmentOptions = {},
+): Promise<void> {
+  const x = { ...batch, data: Float64Array.from(batch.data) };
+  const ab = await augment(pipe(a, b), x, { workers: 0, ...options, seed });
+  const params = ab.params.map(([pa, pb]) => [pb, pa]);
+  const ba = await augment(pipe(b, a), x, { workers: 0, ...options, params });
+  const scale = Math.max(1, maxAbs(ab.images.data));
+  const tol = ab.backend === "cpu" ? 1e-12 : 1e-4;
+  const d = maxDiff(ab.images.data, ba.images.data);
+  check(d <= tol * scale, () => `pipe(${a.op}, ${b.op}) and pipe(${b.op}, ${a.op}) differ by ${d}`);
+}
+
+/**
+ * Two GMMs with the same c, keepDC and precision compose into one: `pipe(a, b)`
+ * with draws G₁ and G₂ equals one gmm with the Gaussians G₁ ∪ G₂ (the mask is a
+ * product over Gaussians). Both must have `p: 1`.
+ *
+ * @example
+ * ```ts
+ * import { gmm } from "@freqaug/freqaug";
+ * import { mixturesCompose } from "@freqaug/freqaug/testing";
+ * const batch = { data: new Float32Array(64).map((_, i) => i % 5), count: 1, channels: 1, height: 8, width: 8 };
+ * await mixturesCompose(gmm({ k: 2, sigma: 2 }), gmm({ k: 3, sigma: [1, 4] }), batch, 3);
+ * ```
+ */
+export async function mixturesCompose(
+  a: GmmOp,
+  b: GmmOp,
+  batch: Batch<Float32Array | Float64Array>,
+  seed: number,
+  options: AugmentOptions = {},
+): Promise<void> {
+  const two = pipe(a, { ...b, c: a.c, keepDC: a.keepDC, precision: a.precision, p: 1 });
+  check(a.p === 1, () => "mixturesCompose needs p: 1");
+  const x = { ...batch, data: Float64Array.from(batch.data) };
+  const pair = await augment(two, x, { workers: 0, ...options, seed });
+  const one = pipe({ ...a, k: a.k + b.k, sigma: [1, 1], intensity: [1, 1] });
+  const params = pair.params.map(([pa, pb]) => [{
+    op: "gmm" as const,
+    applied: true,
+    gaussians: [...(pa as GmmParams).gaussians, ...(pb as GmmParams).gaussians],
+  }]);
+  const union = await augment(one, x, { workers: 0, ...options, params });
+  const scale = Math.max(1, maxAbs(pair.images.data));
+  const tol = pair.backend === "cpu" ? 1e-12 : 1e-4;
+  const d = maxDiff(pair.images.data, union.images.data);
+  check(d <= tol * scale, () => `two mixtures of ${a.k} and ${b.k} differ from one of ${a.k + b.k} by ${d}`);
 }
 
 /**

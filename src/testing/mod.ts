@@ -39,11 +39,14 @@ export {
   type BatchArbOptions,
 } from "./arbitraries.ts";
 export {
+  adjacentOpsCommute,
   clarityGrowsWithC,
   deterministic,
   largeCIsIdentity,
   LawViolation,
   maskInUnitRange,
+  meanScalesByDcFactor,
+  mixturesCompose,
   preservesChannelMeans,
   replayable,
   specRoundTrips,
