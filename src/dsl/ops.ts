@@ -39,9 +39,9 @@ export type RangeLike = number | readonly [number, number];
 export interface GmmOptions {
   /** Gaussians per sample, integer 1..1024. Default 20. */
   readonly k?: number;
-  /** σ in bins, one number or [lo, hi]. Default [10, 15]. */
+  /** σ in bins, one number or [lo, hi], each in [0.001, 1e6]. Default [10, 15]. */
   readonly sigma?: RangeLike;
-  /** Inverse notch depth, > 0. Default 1 (lightly's mask). */
+  /** Inverse notch depth, in [1e-6, 1e6]. Default 1 (lightly's mask). */
   readonly c?: number;
   /** Intensity range inside [0, 1]. Default [1, 1]. */
   readonly intensity?: RangeLike;
@@ -149,9 +149,9 @@ export function randomFrequencyMask(
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
-  /** Per-channel means (or one for all). Default ImageNet's. */
+  /** Per-channel means (or one for all), each in [-1e6, 1e6]. Default ImageNet's. */
   readonly mean?: readonly number[];
-  /** Per-channel standard deviations, > 0, as many as means. Default ImageNet's. */
+  /** Per-channel standard deviations in [1e-6, 1e6], as many as means. Default ImageNet's. */
   readonly std?: readonly number[];
 }
 
@@ -170,14 +170,15 @@ export function normalize(options: NormalizeOptions = {}): NormalizeOp {
 
 /** Options of {@link clamp}. */
 export interface ClampOptions {
-  /** Lower bound. Default 0. */
+  /** Lower bound, in [-1e30, 1e30]. Default 0. */
   readonly min?: number;
-  /** Upper bound, >= min. Default 1. */
+  /** Upper bound, >= min, in [-1e30, 1e30]. Default 1. */
   readonly max?: number;
 }
 
 /**
- * Clamps every value into [min, max].
+ * Clamps every value into [min, max]. A NaN (which finite input and an
+ * accepted pipeline never make) becomes min.
  *
  * @example
  * ```ts
@@ -216,7 +217,9 @@ function build<O extends Op>(
 }
 
 /**
- * Validates a list of ops (or pipelines, which are spliced in) as a pipeline.
+ * Validates a list of ops (or pipelines, which are spliced in) as a pipeline:
+ * at most 64 ops, at most 2048 Gaussians in all its gmm ops, and a gain bound
+ * (the largest |value| its ops can make from inputs in [-1, 1]) of at most 1e30.
  *
  * @example
  * ```ts

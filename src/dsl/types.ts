@@ -15,9 +15,9 @@ export interface GmmOp {
   readonly op: "gmm";
   /** Number of Gaussians drawn per sample, 1..1024. */
   readonly k: number;
-  /** σ range (half-spectrum bins) for each axis of each Gaussian. */
+  /** σ range (half-spectrum bins) for each axis of each Gaussian, inside [0.001, 1e6]. */
   readonly sigma: Range;
-  /** Inverse notch depth: bins are multiplied by max(0, 1 - (a/c) G). */
+  /** Inverse notch depth, in [1e-6, 1e6]: bins are multiplied by max(0, 1 - (a/c) G). */
   readonly c: number;
   /** Range of a Gaussian's intensity a, inside [0, 1]. */
   readonly intensity: Range;
@@ -75,9 +75,9 @@ export interface RandomFrequencyMaskOp {
 export interface NormalizeOp {
   /** The tag. */
   readonly op: "normalize";
-  /** Per-channel means (one value: all channels). */
+  /** Per-channel means (one value: all channels), each in [-1e6, 1e6]. */
   readonly mean: readonly number[];
-  /** Per-channel standard deviations, > 0, as many as means. */
+  /** Per-channel standard deviations in [1e-6, 1e6], as many as means. */
   readonly std: readonly number[];
 }
 
@@ -85,9 +85,9 @@ export interface NormalizeOp {
 export interface ClampOp {
   /** The tag. */
   readonly op: "clamp";
-  /** Lower bound. */
+  /** Lower bound, in [-1e30, 1e30]. */
   readonly min: number;
-  /** Upper bound, >= min. */
+  /** Upper bound, >= min, in [-1e30, 1e30]. */
   readonly max: number;
 }
 

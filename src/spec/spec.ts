@@ -27,7 +27,7 @@ export interface SpecJson {
  * import { decodeSpec } from "@freqaug/freqaug";
  * const r = decodeSpec({ version: 1, ops: [{ op: "gmm", sigma: 0 }] });
  * if (r._tag === "Left") console.log(r.left.message);
- * // ops[0].sigma: got 0, expected a number > 0
+ * // ops[0].sigma: got 0, expected a number in [0.001, 1e6]
  * ```
  */
 export function decodeSpec(json: unknown): Either<FreqaugError, Pipeline> {
