@@ -52,3 +52,38 @@ export {
   specRoundTrips,
   splitInvariant,
 } from "./laws.ts";
+
+// The types the arbitraries and laws speak of, so the kit documents itself.
+export type { Arbitrary } from "fast-check";
+export type { AugmentOptions } from "../api/augment.ts";
+export type { BackendName } from "../api/backend.ts";
+export type { RunOptions } from "../api/kernel.ts";
+export type { Batch } from "../api/validate.ts";
+export type { RealArray } from "../math/rfft2.ts";
+export type {
+  AmplitudeRescaleParams,
+  ClampParams,
+  FieldKey,
+  GaussianDraw,
+  GmmParams,
+  NormalizeParams,
+  OpParams,
+  PhaseShiftParams,
+  RandomFrequencyMaskParams,
+  SampleParams,
+} from "../params/types.ts";
+export type {
+  AmplitudeRescaleOp,
+  ClampOp,
+  FrequencyOp,
+  GmmOp,
+  GmmPrecision,
+  NormalizeOp,
+  Op,
+  PhaseShiftOp,
+  Pipeline,
+  RandomFrequencyMaskOp,
+  Range,
+  SpatialOp,
+} from "../dsl/types.ts";
+export type { SpecJson } from "../spec/spec.ts";
