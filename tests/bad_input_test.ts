@@ -33,39 +33,35 @@ import { FC_SEED, property } from "./_helpers.ts";
 const batch = () => ({ data: new Float32Array(2 * 3 * 8 * 8).fill(0.5), count: 2, channels: 3, height: 8, width: 8 });
 const P = pipe(gmm({ k: 3, sigma: 2 }));
 
+/** Asserts `e` is a FreqaugError at `path` whose range matches `expected`. */
+function isError(e: unknown, path: string, expected?: RegExp): FreqaugError {
+  assert.ok(e instanceof FreqaugError, `expected a FreqaugError at ${path}, got ${e}`);
+  assert.equal(e.path, path, e.message);
+  if (expected) assert.match(e.expected, expected);
+  return e;
+}
+
 function refused(f: () => unknown, path: string, expected?: RegExp): FreqaugError {
-  let caught: unknown;
   try {
     f();
   } catch (e) {
-    caught = e;
+    return isError(e, path, expected);
   }
-  assert.ok(caught instanceof FreqaugError, `expected a FreqaugError at ${path}, got ${caught}`);
-  assert.equal(caught.path, path, caught.message);
-  if (expected) assert.match(caught.expected, expected);
-  return caught;
+  return isError(undefined, path, expected);
 }
 
 async function rejects(p: Promise<unknown>, path: string, expected?: RegExp): Promise<FreqaugError> {
-  let caught: unknown;
   try {
     await p;
   } catch (e) {
-    caught = e;
+    return isError(e, path, expected);
   }
-  assert.ok(caught instanceof FreqaugError, `expected a FreqaugError at ${path}, got ${caught}`);
-  assert.equal(caught.path, path, caught.message);
-  if (expected) assert.match(caught.expected, expected);
-  return caught;
+  return isError(undefined, path, expected);
 }
 
 function left(r: { _tag: string; left?: unknown }, path: string, expected?: RegExp): FreqaugError {
   assert.equal(r._tag, "Left");
-  const e = r.left;
-  assert.ok(e instanceof FreqaugError);
-  assert.equal(e.path, path, e.message);
-  if (expected) assert.match(e.expected, expected);
-  return e;
+  return isError(r.left, path, expected);
 }
 
 Deno.test("holes in arrays are refused at their index, never skipped", () => {
