@@ -153,10 +153,8 @@ Deno.test("error messages stay short and say how many problems were left out", (
   assert.ok(e2.message.length < 1024, `message of ${e2.message.length} characters`);
   // 10,000 bad ops: refused as a whole, at once.
   const many = Array.from({ length: 10_000 }, () => ({ op: "gmm", k: -1 }));
-  const t0 = performance.now();
   const e3 = left(decodeSpec({ version: 1, ops: many }), "ops", /at most 64 ops/);
   assert.ok(e3.message.length < 512);
-  assert.ok(performance.now() - t0 < 1000 || true); // (no timing is asserted; the limit is what keeps it cheap)
 });
 
 Deno.test("documented limits: at most 64 ops and 2048 Gaussians per pipeline", () => {
