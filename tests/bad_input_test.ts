@@ -339,3 +339,151 @@ gpuTest("at the smallest σ the CPU and WebGPU backends agree", async () => {
   for (let i = 0; i < b.data.length; i++) m = Math.max(m, Math.abs(cpu.images.data[i] - gpu.images.data[i]));
   assert.ok(m <= 2e-5, `max difference ${m}`);
 });
+
+Deno.test("op constructors and pipeEither turn throwing getters and proxies into FreqaugErrors", () => {
+  refused(
+    () =>
+      gmm({
+        get k(): number {
+          throw new Error("boom");
+        },
+      }),
+    "gmm",
+    /boom/,
+  );
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  refused(() => clamp(revoked.proxy), "clamp");
+  left(
+    pipeEither({
+      get ops(): never {
+        throw new Error("boom");
+      },
+    } as never),
+    "ops",
+    /boom/,
+  );
+  left(pipeEither(revoked.proxy as never), "ops");
+  refused(() => gmm({ op: "clamp" } as never), "gmm.op");
+  refused(() => gmm([] as never), "gmm", /options object/);
+  // A pipeline-shaped object whose ops are far too many is refused before they are copied.
+  const huge: unknown[] = [];
+  huge.length = 2 ** 32 - 1;
+  left(pipeEither({ version: 1, ops: huge } as never), "ops", /at most 64/);
+});
+
+Deno.test("messages stay short whatever the value's constructor name or the number of unknown keys", async () => {
+  const data = new Float32Array(4);
+  Object.defineProperty(data, "constructor", { value: { name: "N".repeat(1e6) } });
+  const e = await rejects(
+    augment(P, { data, count: 1, channels: 1, height: 1, width: 3 } as never),
+    "batch.data.length",
+  );
+  assert.ok(e.message.length < 1024, `${e.message.length} characters`);
+  const op: Record<string, unknown> = { op: "gmm" };
+  for (let i = 0; i < 150_000; i++) op[`x${i}`] = i;
+  const e2 = left(decodeSpec({ version: 1, ops: [op] }), "ops[0].x0", /known field/);
+  assert.equal(e2.omitted, 150_000 - 100);
+  // Replayed params keep 100 issues and count the rest.
+  const p = pipe(gmm({ k: 300, sigma: 1 }));
+  const bad = [[{ op: "gmm", applied: true, gaussians: Array.from({ length: 300 }, () => ({ u0: -1 })) }]];
+  const e3 = await rejects(
+    augment(p, { ...batch(), count: 1, data: new Float32Array(3 * 64) }, { params: bad as never }),
+    "params[0][0].gaussians[0].u0",
+  );
+  assert.equal(e3.issues.length, 100);
+  assert.ok(e3.omitted > 1000, `omitted ${e3.omitted}`);
+});
+
+Deno.test("augmentStream and explain refuse what they cannot read with FreqaugErrors", async () => {
+  await rejects(augmentStream(P, null as never).next(), "batches");
+  await rejects(
+    augmentStream(P, [batch()], {
+      get seed(): number {
+        throw new Error("x");
+      },
+    } as never).next(),
+    "options",
+  );
+  async function* broken() {
+    yield batch();
+    throw new Error("source failed");
+  }
+  const it = augmentStream(P, broken(), { seed: 1, inFlight: 2 });
+  await rejects(
+    (async () => {
+      for await (const _ of it) { /* drain */ }
+    })(),
+    "batches",
+    /source failed/,
+  );
+  const shape = { height: 8, width: 8, channels: 3 };
+  refused(
+    () =>
+      explain(P, {
+        get height(): number {
+          throw new Error("h");
+        },
+        width: 8,
+        channels: 1,
+      } as never),
+    "explain",
+    /h/,
+  );
+  refused(() => explain(P, shape, { limits: { workgroupStorage: -1 } }), "limits.workgroupStorage");
+  refused(() => explain(P, shape, { limits: { workgroupStorage: NaN } }), "limits.workgroupStorage");
+  refused(() => explain(P, shape, { limits: { scratch: "x" as never } }), "limits.scratch");
+  // sample: a request that would not fit in memory is refused, and sides stay within 32-bit draws.
+  refused(() => sample(P, { seed: 1, count: 2 ** 32 - 1, height: 1, width: 1 }), "count", /draws/);
+  refused(() => sample(P, { seed: 1, count: 1, height: 2 ** 40, width: 1 }), "height", /2147483648/);
+});
+
+Deno.test("a hand-written pipeline runs as its decoded form (defaults filled), and later changes do not leak in", async () => {
+  const b = batch();
+  b.data.set(b.data.map((_, i) => (i % 9) / 9));
+  const raw = { version: 1, ops: [{ op: "gmm", k: 3, sigma: [2, 2] }, { op: "clamp" }] };
+  const decoded = decodeSpec(raw);
+  assert.equal(decoded._tag, "Right");
+  if (decoded._tag !== "Right") return;
+  const want = await augment(decoded.right, b, { seed: 1, backend: "cpu", workers: 0 });
+  const got = await augment(raw as never, b, { seed: 1, backend: "cpu", workers: 0 });
+  assert.deepEqual(got.images.data, want.images.data);
+  const mutable = { version: 1, ops: [{ op: "clamp", min: 0, max: 1 }] };
+  const running = augment(mutable as never, b, { seed: 1, backend: "cpu", workers: 0 });
+  mutable.ops[0].min = NaN;
+  const r = await running;
+  assert.ok(r.images.data.every(Number.isFinite));
+});
+
+Deno.test("replayed params are read once and copied: getters and holes cannot change the run", async () => {
+  const p = pipe(phaseShift({ range: [0.5, 0.5] }));
+  const b = { ...batch(), count: 1, data: new Float32Array(3 * 64).map((_, i) => (i % 5) / 5) };
+  let reads = 0;
+  const tricky = [[{
+    op: "phaseShift",
+    applied: true,
+    get theta() {
+      return reads++ < 1 ? 0.5 : NaN;
+    },
+  }]];
+  const r = await augment(p, b, { params: tricky as never, backend: "cpu", workers: 0 });
+  assert.ok(r.images.data.every(Number.isFinite));
+  const honest = await augment(p, b, { params: [[{ op: "phaseShift", applied: true, theta: 0.5 }]], backend: "cpu" });
+  assert.deepEqual(r.images.data, honest.images.data);
+  // deno-lint-ignore no-sparse-arrays
+  await rejects(augment(p, b, { params: [,] as never }), "params[0]");
+  // deno-lint-ignore no-sparse-arrays
+  await rejects(augment(p, b, { params: [[,]] as never }), "params[0][0].op");
+  const g = pipe(gmm({ k: 2, sigma: 1 }));
+  await rejects(
+    // deno-lint-ignore no-sparse-arrays
+    augment(g, b, {
+      params: [[{
+        op: "gmm",
+        applied: true,
+        gaussians: [, { u0: 0, v0: 0, sigmaU: 1, sigmaV: 1, intensity: 1 }],
+      }]] as never,
+    }),
+    "params[0][0].gaussians[0]",
+  );
+});

@@ -9,7 +9,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe as flow } from "fp-ts/lib/function.js";
-import { describeException, fail, type FreqaugError, orThrow } from "../errors/error.ts";
+import { describeException, fail, FreqaugError, orThrow } from "../errors/error.ts";
 import type { Either, TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
@@ -26,6 +26,11 @@ import {
   validateSeed,
   validateWorkers,
 } from "./validate.ts";
+
+/** The longest side `sample` draws for (its integer draws are 32-bit). */
+const MAX_SIDE = 2 ** 31;
+/** The most draws (per sample: one per op plus one per Gaussian) that one `sample` call returns. */
+const MAX_DRAWS = 2 ** 26;
 
 /** Options of {@link augment}. */
 export interface AugmentOptions extends RunOptions {
@@ -69,24 +74,37 @@ export function sampleEither(
   request: SampleRequest,
 ): Either<FreqaugError, SampleParams[]> {
   try {
+    const decoded = checkPipeline(pipeline);
+    if (E.isLeft(decoded)) return decoded;
+    const p = decoded.right;
+    if (typeof request !== "object" || request === null) {
+      return fail("input", "request", request, "an object { seed, count, height, width, offset? }");
+    }
+    const { seed, count, height, width, offset = 0 } = request; // each read once
     return flow(
-      checkPipeline(pipeline),
-      E.chain(() =>
-        typeof request === "object" && request !== null
-          ? E.right(request)
-          : fail<SampleRequest>("input", "request", request, "an object { seed, count, height, width, offset? }")
-      ),
-      E.chainFirst((r) => validateSeed(r.seed)),
-      E.chain((r) => {
+      validateSeed(seed),
+      E.chain(() => {
+        const sides = { count, height, width };
         for (const key of ["count", "height", "width"] as const) {
-          const v = r[key];
+          const v = sides[key];
           if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
             return fail("input", key, v, "an integer >= 1");
           }
+          if (key !== "count" && v > MAX_SIDE) return fail("input", key, v, `an integer in [1, ${MAX_SIDE}]`);
         }
-        return validateRange(r.offset === undefined ? 0 : r.offset, r.count);
+        const draws = count * p.ops.reduce((n, op) => n + 1 + (op.op === "gmm" ? op.k : 0), 0);
+        if (draws > MAX_DRAWS) {
+          return fail(
+            "input",
+            "count",
+            count,
+            `at most ${Math.max(1, Math.floor(count * MAX_DRAWS / draws))} samples for this pipeline in one call ` +
+              `(at most ${MAX_DRAWS} draws; draw the rest with offset)`,
+          );
+        }
+        return validateRange(offset, count);
       }),
-      E.map(() => sampleParams(pipeline, request)),
+      E.map(() => sampleParams(p, { seed, count, height, width, offset })),
     );
   } catch (e) {
     return fail("input", "request", undefined, `a readable request (${describeException(e)})`);
@@ -130,22 +148,20 @@ export function augmentTask<T extends RealArray>(
   return guarded("augment", () => {
     const checked = flow(
       validateOptions(options),
-      E.chainFirst(() => checkPipeline(pipeline)),
-      E.chainFirst(() => validateBatch(batch)),
-      E.chainFirst(() => validateChannels(pipeline, batch.channels)),
-      E.chain((o) => E.map((name: BackendName) => ({ o, name }))(validateBackend(o.backend))),
+      E.chain((o) => E.map((p: Pipeline) => ({ o, p }))(checkPipeline(pipeline))),
+      E.chain((x) => E.map((b: Batch<T>) => ({ ...x, b }))(validateBatch(batch))),
+      E.chainFirst(({ p, b }) => validateChannels(p, b.channels)),
+      E.chain((x) => E.map((name: BackendName) => ({ ...x, name }))(validateBackend(x.o.backend))),
       E.chainFirst(({ o }) => validateWorkers(o.workers)),
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain(({ o, name }) =>
-        flow(() => resolveBackend(name, o.quiet === true), TE.map((backend) => ({ o, backend })))
-      ),
-      TE.chain(({ o, backend }) => {
-        const shape = { channels: batch.channels, height: batch.height, width: batch.width };
-        return flow(() => kernelFor(pipeline, shape, backend, o.workers), TE.map((kernel) => ({ o, kernel })));
+      TE.chain((x) => flow(() => resolveBackend(x.name, x.o.quiet === true), TE.map((backend) => ({ ...x, backend })))),
+      TE.chain((x) => {
+        const shape = { channels: x.b.channels, height: x.b.height, width: x.b.width };
+        return flow(() => kernelFor(x.p, shape, x.backend, x.o.workers), TE.map((kernel) => ({ ...x, kernel })));
       }),
-      TE.chain(({ o, kernel }) => kernel.runTask(batch, o)),
+      TE.chain(({ o, b, kernel }) => kernel.runTask(b, o)),
     );
   });
 }
@@ -201,18 +217,34 @@ export async function* augmentStream<T extends RealArray>(
   batches: AsyncIterable<Batch<T>> | Iterable<Batch<T>>,
   options?: StreamOptions,
 ): AsyncGenerator<AugmentResult<T>, void, undefined> {
-  const o = orThrow(validateOptions(options));
-  const depth = o.inFlight === undefined ? 4 : o.inFlight;
-  if (!Number.isInteger(depth) || depth < 2) orThrow(fail("input", "inFlight", depth, "an integer >= 2"));
-  const seed = o.seed === undefined ? randomSeed() : o.seed;
-  orThrow(validateSeed(seed));
-  let offset = o.offset === undefined ? 0 : o.offset;
-  orThrow(validateRange(offset, 0));
-  const pending: Promise<E.Either<FreqaugError, AugmentResult<T>>>[] = [];
-  for await (const batch of batches) {
-    pending.push(augmentTask(pipeline, batch, { ...o, seed, offset })());
-    offset += typeof batch?.count === "number" && Number.isSafeInteger(batch.count) ? batch.count : 0;
-    if (pending.length >= depth) yield orThrow(await pending.shift()!);
+  try {
+    const o = orThrow(validateOptions(options));
+    const p = orThrow(checkPipeline(pipeline));
+    const depth = o.inFlight === undefined ? 4 : o.inFlight;
+    if (!Number.isInteger(depth) || depth < 2) orThrow(fail("input", "inFlight", depth, "an integer >= 2"));
+    const seed = o.seed === undefined ? randomSeed() : o.seed;
+    orThrow(validateSeed(seed));
+    let offset = o.offset === undefined ? 0 : o.offset;
+    orThrow(validateRange(offset, 0));
+    const iterable = batches as unknown as Record<symbol, unknown> | null;
+    if (
+      typeof iterable !== "object" || iterable === null ||
+      (typeof iterable[Symbol.asyncIterator] !== "function" && typeof iterable[Symbol.iterator] !== "function")
+    ) orThrow(fail("input", "batches", batches, "an iterable or async iterable of batches"));
+    const pending: Promise<E.Either<FreqaugError, AugmentResult<T>>>[] = [];
+    for await (const batch of batches) {
+      // A snapshot, so the count that moves the offset is the count that ran.
+      const b = typeof batch === "object" && batch !== null ? { ...batch } : batch;
+      pending.push(augmentTask(p, b, { ...o, seed, offset })());
+      offset += typeof b?.count === "number" && Number.isSafeInteger(b.count) ? b.count : 0;
+      if (pending.length >= depth) yield orThrow(await pending.shift()!);
+    }
+    while (pending.length) yield orThrow(await pending.shift()!);
+  } catch (e) {
+    throw e instanceof FreqaugError ? e : new FreqaugError("input", [{
+      path: "batches",
+      value: undefined,
+      expected: `readable batches (${describeException(e)})`,
+    }]);
   }
-  while (pending.length) yield orThrow(await pending.shift()!);
 }

@@ -138,9 +138,13 @@ export interface Kernel {
   dispose(): void;
 }
 
-/** Checks a pipeline value (constructed by the DSL, or decoded). */
+/**
+ * Checks a pipeline value (constructed by the DSL, decoded, or written by
+ * hand) and returns its decoded copy: frozen, every field present, so what runs
+ * is what was checked.
+ */
 export function checkPipeline(pipeline: Pipeline): E.Either<FreqaugError, Pipeline> {
-  return SpecCodec.is(pipeline) ? E.right(pipeline) : decodeWith(SpecCodec, pipeline, "pipeline");
+  return decodeWith(SpecCodec, pipeline, "pipeline");
 }
 
 function checkShape(shape: KernelShape): E.Either<FreqaugError, KernelShape> {
@@ -163,7 +167,9 @@ export function randomSeed(): number {
   return (w[0] & 0x1fffff) * 4294967296 + w[1];
 }
 
-interface Prepared {
+interface Prepared<T extends RealArray> {
+  /** The batch as checked (each field read once). */
+  readonly batch: Batch<T>;
   readonly seed?: number;
   readonly offset: number;
   readonly params?: SampleParams[];
@@ -175,44 +181,41 @@ function prepare<T extends RealArray>(
   shape: KernelShape,
   batch: Batch<T>,
   options: RunOptions | undefined,
-): E.Either<FreqaugError, Prepared> {
+): E.Either<FreqaugError, Prepared<T>> {
   return flow(
     validateOptions(options),
-    E.chain((o) => {
-      options = o;
-      return validateBatch(batch);
-    }),
-    E.chain((b) => {
+    E.chain((o) => E.map((b: Batch<T>) => ({ o, b }))(validateBatch(batch))),
+    E.chainFirst(({ b }) => {
       for (const key of ["channels", "height", "width"] as const) {
         if (b[key] !== shape[key]) {
-          return fail<Batch<T>>("input", `batch.${key}`, b[key], `${shape[key]}, the kernel's ${key}`);
+          return fail("input", `batch.${key}`, b[key], `${shape[key]}, the kernel's ${key}`);
         }
       }
       return E.right(b);
     }),
-    E.chain(() => {
-      const o = options as RunOptions;
+    E.chain(({ o, b }) => {
       if (o.params !== undefined) {
         if (o.seed !== undefined) {
-          return fail<Prepared>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
+          return fail<Prepared<T>>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
         }
-        return E.map((params: SampleParams[]): Prepared => ({ params, offset: 0 }))(
-          validateParams(pipeline, o.params, batch.count, batch.height, batch.width),
+        return E.map((params: SampleParams[]): Prepared<T> => ({ batch: b, params, offset: 0 }))(
+          validateParams(pipeline, o.params, b.count, b.height, b.width),
         );
       }
       // Only a missing seed means a random one: null is refused like any other non-integer.
       const seed = o.seed === undefined ? randomSeed() : o.seed;
       return flow(
         validateSeed(seed),
-        E.chain(() => validateRange(o.offset === undefined ? 0 : o.offset, batch.count)),
-        E.map((offset): Prepared => ({ seed, offset })),
+        E.chain(() => validateRange(o.offset === undefined ? 0 : o.offset, b.count)),
+        E.map((offset): Prepared<T> => ({ batch: b, seed, offset })),
       );
     }),
   );
 }
 
 /** The parameters of a prepared run: replayed, or drawn from its seed on the CPU. */
-function drawn(pipeline: Pipeline, prep: Prepared, batch: Batch<RealArray>): SampleParams[] {
+function drawn(pipeline: Pipeline, prep: Prepared<RealArray>): SampleParams[] {
+  const batch = prep.batch;
   return prep.params ?? sampleParams(pipeline, {
     seed: prep.seed!,
     count: batch.count,
@@ -308,24 +311,52 @@ export interface ExplainOptions {
  * ```
  */
 export function explain(pipeline: Pipeline, shape: KernelShape, options?: ExplainOptions): Explanation {
+  try {
+    return explainChecked(pipeline, shape, options);
+  } catch (e) {
+    throw e instanceof FreqaugError ? e : new FreqaugError("input", [{
+      path: "explain",
+      value: undefined,
+      expected: `readable arguments (${describeException(e)})`,
+    }]);
+  }
+}
+
+/** Checks explain's limits: a workgroup memory size of at least 1 KiB, and a known scratch kind. */
+function checkLimits(limits: unknown): E.Either<FreqaugError, PlanLimits> {
+  if (limits === undefined) return E.right(DEFAULT_LIMITS);
+  if (typeof limits !== "object" || limits === null) {
+    return fail("input", "limits", limits, "an object { workgroupStorage?, scratch? }");
+  }
+  const { workgroupStorage = DEFAULT_LIMITS.workgroupStorage, scratch } = limits as Partial<PlanLimits>;
+  if (typeof workgroupStorage !== "number" || !Number.isSafeInteger(workgroupStorage) || workgroupStorage < 1024) {
+    return fail("input", "limits.workgroupStorage", workgroupStorage, "an integer >= 1024 (bytes)");
+  }
+  if (scratch !== undefined && scratch !== "workgroup" && scratch !== "storage") {
+    return fail("input", "limits.scratch", scratch, `"workgroup" or "storage"`);
+  }
+  return E.right(scratch === undefined ? { workgroupStorage } : { workgroupStorage, scratch });
+}
+
+function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: ExplainOptions): Explanation {
   const o = orThrow(validateOptions(options));
   const count = o.count === undefined ? 1 : o.count;
-  const limits = { ...DEFAULT_LIMITS, ...(typeof o.limits === "object" ? o.limits : {}) };
+  const limits = orThrow(checkLimits(o.limits));
+  const p = orThrow(checkPipeline(pipeline));
   const checked = flow(
-    checkPipeline(pipeline),
-    E.chain(() => checkShape(shape)),
+    checkShape(shape),
     E.chain((s) =>
       Number.isSafeInteger(count) && count >= 1
         ? E.right(s)
         : fail<KernelShape>("input", "count", count, "an integer >= 1")
     ),
-    E.chain((s) => E.map(() => s)(validateChannels(pipeline, s.channels))),
+    E.chain((s) => E.map(() => s)(validateChannels(p, s.channels))),
     E.chain((s) => {
       const why = unplannable(s, limits);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
   );
-  return explainPlan(pipeline, orThrow(checked), count, limits);
+  return explainPlan(p, orThrow(checked), count, limits);
 }
 
 class CpuKernel implements Kernel {
@@ -338,7 +369,8 @@ class CpuKernel implements Kernel {
         TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
-            const params = drawn(this.pipeline, prep, batch);
+            const batch = prep.batch;
+            const params = drawn(this.pipeline, prep);
             const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
               workers: this.workers,
             });
@@ -370,6 +402,7 @@ class WebGpuKernel implements Kernel {
         TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
+            const batch = prep.batch;
             const out = await this.gpu.run(batch.data, {
               count: batch.count,
               seed: prep.seed,
@@ -378,7 +411,7 @@ class WebGpuKernel implements Kernel {
             });
             const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
             const images = { ...this.shape, count: batch.count, data };
-            return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep, batch));
+            return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep));
           }, (e) => asError(e, "webgpu"))
         ),
       ));
@@ -431,16 +464,16 @@ export function compileTask(
   return guarded("compile", () => {
     const checked = flow(
       validateOptions(options),
-      E.chainFirst(() => checkPipeline(pipeline)),
-      E.chain((o) => E.map((s: KernelShape) => ({ o, s }))(checkShape(shape))),
-      E.chainFirst(({ s }) => validateChannels(pipeline, s.channels)),
+      E.chain((o) => E.map((p: Pipeline) => ({ o, p }))(checkPipeline(pipeline))),
+      E.chain((x) => E.map((s: KernelShape) => ({ ...x, s }))(checkShape(shape))),
+      E.chainFirst(({ p, s }) => validateChannels(p, s.channels)),
       E.chain((x) => E.map((b: BackendName) => ({ ...x, b }))(validateBackend(x.o.backend))),
       E.chainFirst(({ o }) => validateWorkers(o.workers)),
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain(({ o, s, b }) => flow(() => resolveBackend(b, o.quiet === true), TE.map((r) => ({ o, s, r })))),
-      TE.chain(({ o, s, r }) => compileResolved(pipeline, s, r, o.workers)),
+      TE.chain((x) => flow(() => resolveBackend(x.b, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
+      TE.chain(({ o, p, s, r }) => compileResolved(p, s, r, o.workers)),
     );
   });
 }

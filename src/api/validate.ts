@@ -6,10 +6,10 @@
  */
 
 import * as E from "fp-ts/lib/Either.js";
-import { fail, FreqaugError, type Issue } from "../errors/error.ts";
-import type { Pipeline } from "../dsl/types.ts";
+import { describeException, fail, FreqaugError, type Issue } from "../errors/error.ts";
+import type { Op, Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
-import type { SampleParams } from "../params/types.ts";
+import type { FieldKey, GaussianDraw, OpParams, SampleParams } from "../params/types.ts";
 import { MIN_SIGMA } from "../spec/codec.ts";
 
 /**
@@ -31,15 +31,20 @@ export interface Batch<T extends RealArray = Float32Array> {
 
 const MAX_SAMPLE = 2 ** 32;
 
-/** Checks an options argument: undefined means `{}`; otherwise a non-array object. */
+/** Checks an options argument: undefined means `{}`; otherwise a non-array object, copied. */
 export function validateOptions<O extends object>(
   options: O | undefined,
   path = "options",
 ): E.Either<FreqaugError, O> {
   if (options === undefined) return E.right({} as O);
-  return typeof options === "object" && options !== null && !Array.isArray(options)
-    ? E.right(options)
-    : fail("input", path, options, "an options object, or nothing");
+  // A snapshot: each option is read once, so a getter cannot change what was checked.
+  try {
+    return typeof options === "object" && options !== null && !Array.isArray(options)
+      ? E.right({ ...options })
+      : fail("input", path, options, "an options object, or nothing");
+  } catch (e) {
+    return fail("input", path, undefined, `readable options (${describeException(e)})`);
+  }
 }
 
 function dim(path: string, v: unknown): E.Either<FreqaugError, number> {
@@ -60,7 +65,8 @@ export function validateBatch<T extends RealArray>(
       "an object { data, count, channels, height, width }",
     );
   }
-  const data = batch.data as unknown;
+  // Each field is read once: the snapshot is what runs.
+  const { data, count, channels, height, width } = batch as Batch<T>;
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
     return fail(
       "input",
@@ -69,11 +75,11 @@ export function validateBatch<T extends RealArray>(
       "a Float32Array or a Float64Array",
     );
   }
+  const dims = { count, channels, height, width };
   for (const key of ["count", "channels", "height", "width"] as const) {
-    const r = dim(`batch.${key}`, batch[key]);
+    const r = dim(`batch.${key}`, dims[key]);
     if (E.isLeft(r)) return r as E.Either<FreqaugError, never>;
   }
-  const { count, channels, height, width } = batch;
   const want = count * channels * height * width;
   if (data.length !== want) {
     return fail(
@@ -94,7 +100,7 @@ export function validateBatch<T extends RealArray>(
       );
     }
   }
-  return E.right(batch);
+  return E.right({ data: data as T, count, channels, height, width });
 }
 
 /** Checks a worker count: nothing (the default) or an integer >= 0. */
@@ -162,7 +168,9 @@ const isU32 = (x: unknown): x is number => typeof x === "number" && Number.isInt
 
 /**
  * Checks replayed parameters against the pipeline and the image size: one
- * entry per sample, one per op in order, every value in its range.
+ * entry per sample, one per op in order, every value in its range. Each value
+ * is read once, and what comes back is a fresh copy of what was checked (a
+ * getter or a later change to the caller's objects cannot alter the run).
  */
 export function validateParams(
   pipeline: Pipeline,
@@ -172,7 +180,9 @@ export function validateParams(
   width: number,
 ): E.Either<FreqaugError, SampleParams[]> {
   const issues: Issue[] = [];
-  const bad = (path: string, value: unknown, expected: string) => issues.push({ path, value, expected });
+  const bad = (path: string, value: unknown, expected: string) => {
+    issues.push({ path, value, expected });
+  };
   if (!Array.isArray(params) || params.length !== count) {
     return fail(
       "params",
@@ -182,97 +192,109 @@ export function validateParams(
     );
   }
   const V = (width >> 1) + 1;
-  params.forEach((sample: unknown, n: number) => {
-    const ops = pipeline.ops;
+  const ops = pipeline.ops;
+  const out: SampleParams[] = [];
+  for (let n = 0; n < count; n++) {
+    const sample: unknown = params[n]; // a hole reads as undefined and is refused
     if (!Array.isArray(sample) || sample.length !== ops.length) {
       bad(
         `params[${n}]`,
         Array.isArray(sample) ? `an array of ${sample.length}` : sample,
         `an array of ${ops.length} (one per op)`,
       );
-      return;
+      continue;
     }
-    sample.forEach((p: Record<string, unknown>, i: number) => {
-      const at = `params[${n}][${i}]`;
-      const op = ops[i];
-      if (typeof p !== "object" || p === null || p.op !== op.op) {
-        bad(`${at}.op`, p?.op ?? p, `"${op.op}" (op ${i} of the pipeline)`);
-        return;
+    const entries: OpParams[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const entry = checkEntry(ops[i], i, sample[i], `params[${n}][${i}]`, height, V, bad);
+      if (entry) entries.push(entry);
+    }
+    out.push(entries);
+  }
+  return issues.length ? E.left(new FreqaugError("params", issues)) : E.right(out);
+}
+
+/** Checks one op's replayed entry and returns a copy of it (null when it is not an object of the right op). */
+function checkEntry(
+  op: Op,
+  i: number,
+  raw: unknown,
+  at: string,
+  height: number,
+  V: number,
+  bad: (path: string, value: unknown, expected: string) => void,
+): OpParams | null {
+  const p = raw as Record<string, unknown>;
+  const tag = typeof p === "object" && p !== null ? p.op : undefined;
+  if (tag !== op.op) {
+    bad(`${at}.op`, tag ?? p, `"${op.op}" (op ${i} of the pipeline)`);
+    return null;
+  }
+  const applied = p.applied;
+  if (typeof applied !== "boolean") bad(`${at}.applied`, applied, "true or false");
+  switch (op.op) {
+    case "normalize":
+    case "clamp":
+      if (applied !== true) bad(`${at}.applied`, applied, "true");
+      return { op: op.op, applied: true };
+    case "gmm": {
+      const gs = p.gaussians;
+      const want = applied ? op.k : 0;
+      if (!Array.isArray(gs) || gs.length !== want) {
+        bad(`${at}.gaussians`, Array.isArray(gs) ? `an array of ${gs.length}` : gs, `an array of ${want} Gaussians`);
+        return null;
       }
-      if (typeof p.applied !== "boolean") {
-        bad(`${at}.applied`, p.applied, "true or false");
-      }
-      if ((op.op === "normalize" || op.op === "clamp") && p.applied !== true) {
-        bad(`${at}.applied`, p.applied, "true");
-      }
-      if (op.op === "gmm") {
-        const gs = p.gaussians;
-        const want = p.applied ? op.k : 0;
-        if (!Array.isArray(gs) || gs.length !== want) {
-          bad(
-            `${at}.gaussians`,
-            Array.isArray(gs) ? `an array of ${gs.length}` : gs,
-            `an array of ${want} Gaussians`,
-          );
-          return;
+      const gaussians: GaussianDraw[] = [];
+      for (let j = 0; j < want; j++) {
+        const g = gs[j] as Record<string, unknown>, gp = `${at}.gaussians[${j}]`;
+        if (typeof g !== "object" || g === null) {
+          bad(gp, g, "an object { u0, v0, sigmaU, sigmaV, intensity }");
+          continue;
         }
-        gs.forEach((g: Record<string, unknown>, j: number) => {
-          const gp = `${at}.gaussians[${j}]`;
-          if (typeof g !== "object" || g === null) {
-            return bad(
-              gp,
-              g,
-              "an object { u0, v0, sigmaU, sigmaV, intensity }",
-            );
-          }
-          if (
-            !Number.isInteger(g.u0) || (g.u0 as number) < 0 ||
-            (g.u0 as number) >= height
-          ) {
-            bad(`${gp}.u0`, g.u0, `an integer in [0, ${height - 1}]`);
-          }
-          if (
-            !Number.isInteger(g.v0) || (g.v0 as number) < 0 ||
-            (g.v0 as number) >= V
-          ) {
-            bad(`${gp}.v0`, g.v0, `an integer in [0, ${V - 1}]`);
-          }
-          for (const key of ["sigmaU", "sigmaV"]) {
-            if (!isNum(g[key]) || g[key] < MIN_SIGMA || g[key] > 1e6) {
-              bad(`${gp}.${key}`, g[key], `a number in [${MIN_SIGMA}, 1e6]`);
-            }
-          }
-          if (!isNum(g.intensity) || g.intensity < 0 || g.intensity > 1) {
-            bad(`${gp}.intensity`, g.intensity, "a number in [0, 1]");
-          }
-        });
-      }
-      if (
-        op.op === "phaseShift" &&
-        (!isNum(p.theta) || Math.abs(p.theta) > 2 * Math.PI)
-      ) {
-        bad(`${at}.theta`, p.theta, "a number in [-2π, 2π]");
-      }
-      if (
-        op.op === "randomFrequencyMask" && (!isNum(p.q) || p.q < 0 || p.q > 1)
-      ) bad(`${at}.q`, p.q, "a number in [0, 1]");
-      if (op.op === "amplitudeRescale" || op.op === "randomFrequencyMask") {
-        const k = p.key as Record<string, unknown> | null;
-        if (typeof k !== "object" || k === null) {
-          bad(`${at}.key`, k, "an object { seed, sample, op }");
-        } else {
-          if (typeof k.seed !== "number" || !Number.isSafeInteger(k.seed)) {
-            bad(`${at}.key.seed`, k.seed, "a safe integer");
-          }
-          if (!isU32(k.sample)) {
-            bad(`${at}.key.sample`, k.sample, "an integer in [0, 2^32)");
-          }
-          if (!isU32(k.op)) {
-            bad(`${at}.key.op`, k.op, "an integer in [0, 2^32)");
+        const { u0, v0, sigmaU, sigmaV, intensity } = g;
+        if (!Number.isInteger(u0) || (u0 as number) < 0 || (u0 as number) >= height) {
+          bad(`${gp}.u0`, u0, `an integer in [0, ${height - 1}]`);
+        }
+        if (!Number.isInteger(v0) || (v0 as number) < 0 || (v0 as number) >= V) {
+          bad(`${gp}.v0`, v0, `an integer in [0, ${V - 1}]`);
+        }
+        for (const [key, sigma] of [["sigmaU", sigmaU], ["sigmaV", sigmaV]] as const) {
+          if (!isNum(sigma) || sigma < MIN_SIGMA || sigma > 1e6) {
+            bad(`${gp}.${key}`, sigma, `a number in [${MIN_SIGMA}, 1e6]`);
           }
         }
+        if (!isNum(intensity) || intensity < 0 || intensity > 1) {
+          bad(`${gp}.intensity`, intensity, "a number in [0, 1]");
+        }
+        gaussians.push({ u0, v0, sigmaU, sigmaV, intensity } as GaussianDraw);
       }
-    });
-  });
-  return issues.length ? E.left(new FreqaugError("params", issues.slice(0, 20))) : E.right(params as SampleParams[]);
+      return { op: "gmm", applied: applied as boolean, gaussians };
+    }
+    case "phaseShift": {
+      const theta = p.theta;
+      if (!isNum(theta) || Math.abs(theta) > 2 * Math.PI) bad(`${at}.theta`, theta, "a number in [-2π, 2π]");
+      return { op: "phaseShift", applied: applied as boolean, theta: theta as number };
+    }
+    case "amplitudeRescale":
+    case "randomFrequencyMask": {
+      const key = checkKey(p.key, `${at}.key`, bad);
+      if (op.op === "amplitudeRescale") return { op: op.op, applied: applied as boolean, key };
+      const q = p.q;
+      if (!isNum(q) || q < 0 || q > 1) bad(`${at}.q`, q, "a number in [0, 1]");
+      return { op: op.op, applied: applied as boolean, q: q as number, key };
+    }
+  }
+}
+
+/** Checks a per-bin field's key and returns a copy. */
+function checkKey(raw: unknown, at: string, bad: (path: string, value: unknown, expected: string) => void): FieldKey {
+  if (typeof raw !== "object" || raw === null) {
+    bad(at, raw, "an object { seed, sample, op }");
+    return { seed: 0, sample: 0, op: 0 };
+  }
+  const { seed, sample, op } = raw as Record<string, unknown>;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) bad(`${at}.seed`, seed, "a safe integer");
+  if (!isU32(sample)) bad(`${at}.sample`, sample, "an integer in [0, 2^32)");
+  if (!isU32(op)) bad(`${at}.op`, op, "an integer in [0, 2^32)");
+  return { seed, sample, op } as FieldKey;
 }

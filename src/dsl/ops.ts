@@ -6,7 +6,7 @@
  */
 
 import * as E from "fp-ts/lib/Either.js";
-import { FreqaugError, orThrow } from "../errors/error.ts";
+import { describeException, FreqaugError, orThrow } from "../errors/error.ts";
 import type { Either } from "../errors/either.ts";
 import {
   AmplitudeRescaleCodec,
@@ -195,25 +195,35 @@ function build<O extends Op>(
   name: O["op"],
   options: object,
 ): O {
-  if (typeof options !== "object" || options === null) {
-    throw new FreqaugError("spec", [{
-      path: name,
-      value: options,
-      expected: "an options object",
-    }]);
-  }
-  for (const key in options) {
-    if (!Object.hasOwn(options, key)) {
-      throw new FreqaugError("spec", [{
-        path: `${name}.${key}`,
-        value: undefined,
-        expected: "an own property (this one is inherited from the prototype, and is not read)",
-      }]);
+  return orThrow(buildEither<O>(codec, name, options));
+}
+
+function buildEither<O extends Op>(
+  codec: { decode(u: unknown): unknown },
+  name: O["op"],
+  options: unknown,
+): Either<FreqaugError, O> {
+  const bad = (path: string, value: unknown, expected: string) =>
+    E.left(new FreqaugError("spec", [{ path, value, expected }]));
+  try {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      return bad(name, options, "an options object");
     }
+    for (const key in options) {
+      if (!Object.hasOwn(options, key)) {
+        return bad(
+          `${name}.${key}`,
+          undefined,
+          "an own property (this one is inherited from the prototype, and is not read)",
+        );
+      }
+    }
+    const copy: Record<string, unknown> = { ...options };
+    if (Object.hasOwn(copy, "op") && copy.op !== name) return bad(`${name}.op`, copy.op, `"${name}", or nothing`);
+    return decodeWith(codec as never, { ...copy, op: name }, name) as Either<FreqaugError, O>;
+  } catch (e) {
+    return bad(name, undefined, `a readable options object (${describeException(e)})`);
   }
-  return orThrow(
-    decodeWith(codec as never, { ...options, op: name }, name),
-  ) as O;
 }
 
 /**
@@ -232,16 +242,24 @@ export function pipeEither(
   ...items: readonly (Op | Pipeline)[]
 ): Either<FreqaugError, Pipeline> {
   const flat: unknown[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item: unknown = items[i];
-    const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops")
-      ? (item as Pipeline).ops
-      : undefined;
-    if (Array.isArray(inner)) { for (let j = 0; j < inner.length; j++) flat.push(inner[j]); }
-    else flat.push(item);
-    if (flat.length > MAX_OPS) {
-      return E.left(new FreqaugError("spec", [{ path: "ops", value: "more ops", expected: `at most ${MAX_OPS} ops` }]));
+  const tooMany = () =>
+    E.left(new FreqaugError("spec", [{ path: "ops", value: "more ops", expected: `at most ${MAX_OPS} ops` }]));
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const item: unknown = items[i];
+      const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops")
+        ? (item as Pipeline).ops
+        : undefined;
+      if (Array.isArray(inner)) {
+        if (flat.length + inner.length > MAX_OPS) return tooMany();
+        for (let j = 0; j < inner.length; j++) flat.push(inner[j]);
+      } else flat.push(item);
+      if (flat.length > MAX_OPS) return tooMany();
     }
+  } catch (e) {
+    return E.left(
+      new FreqaugError("spec", [{ path: "ops", value: undefined, expected: `readable ops (${describeException(e)})` }]),
+    );
   }
   const errors: FreqaugError[] = [];
   const ops: Op[] = [];

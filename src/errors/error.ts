@@ -29,7 +29,7 @@ export function show(value: unknown): string {
     if (value === undefined) return "undefined";
     if (typeof value === "function") return "a function";
     if (ArrayBuffer.isView(value)) {
-      return `${value.constructor.name}(${(value as Uint8Array).length})`;
+      return `${clip(String(value.constructor?.name), 40)}(${(value as Uint8Array).length})`;
     }
     const s = JSON.stringify(value);
     return clip(s === undefined ? String(value) : s, 80);

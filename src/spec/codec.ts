@@ -88,7 +88,7 @@ function range(
       for (let i = 0; i < 2; i++) {
         const x = u[i];
         const r = endCodec.validate(x, t.appendContext(c, String(i), endCodec, x));
-        if (E.isLeft(r)) errors.push(...r.left);
+        if (E.isLeft(r)) append(errors, r.left);
       }
       if (errors.length) return t.failures(errors);
       if (u[0] > u[1]) return t.failure(u, c, shape);
@@ -116,7 +116,7 @@ function numberArray(
       for (let i = 0; i < u.length; i++) {
         const x = u[i]; // a hole reads as undefined and is refused at its index
         const r = item.validate(x, t.appendContext(c, String(i), item, x));
-        if (E.isLeft(r)) errors.push(...r.left);
+        if (E.isLeft(r)) append(errors, r.left);
         else out.push(r.right + 0);
       }
       return errors.length ? t.failures(errors) : t.success(out);
@@ -176,7 +176,7 @@ function opCodec<O extends Op>(
           v,
           t.appendContext(c, key, field.codec, v),
         );
-        if (E.isLeft(r)) errors.push(...r.left);
+        if (E.isLeft(r)) append(errors, r.left);
         else out[key] = r.right;
       }
       if (errors.length) return t.failures(errors);
@@ -204,6 +204,11 @@ function opCodec<O extends Op>(
     },
   );
   return codec;
+}
+
+/** Appends b to a with a loop: a spread of a very long array overflows the stack. */
+function append<T>(a: T[], b: readonly T[]): void {
+  for (const x of b) a.push(x);
 }
 
 /** An own property's value; inherited properties are never read. */
@@ -439,7 +444,7 @@ const ops = new t.Type<Op[], Op[], unknown>(
     for (let i = 0; i < u.length; i++) {
       const x = u[i]; // a hole reads as undefined and is refused at its index
       const r = OpCodec.validate(x, t.appendContext(c, String(i), OpCodec, x));
-      if (E.isLeft(r)) errors.push(...r.left);
+      if (E.isLeft(r)) append(errors, r.left);
       else out.push(r.right);
     }
     if (errors.length) return t.failures(errors);
@@ -488,8 +493,8 @@ export const SpecCodec: t.Type<Pipeline, Pipeline, unknown> = new t.Type<
     }
     const v = version.validate(own(o, "version"), t.appendContext(c, "version", version, own(o, "version")));
     const p = ops.validate(own(o, "ops"), t.appendContext(c, "ops", ops, own(o, "ops")));
-    if (E.isLeft(v)) errors.push(...v.left);
-    if (E.isLeft(p)) errors.push(...p.left);
+    if (E.isLeft(v)) append(errors, v.left);
+    if (E.isLeft(p)) append(errors, p.left);
     if (errors.length || E.isLeft(p)) return t.failures(errors);
     return t.success(
       Object.freeze({
