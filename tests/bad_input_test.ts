@@ -487,3 +487,15 @@ Deno.test("replayed params are read once and copied: getters and holes cannot ch
     "params[0][0].gaussians[0]",
   );
 });
+
+gpuTest("a float64 batch beyond float32's range is refused on WebGPU, naming the value", async () => {
+  const data = new Float64Array(3 * 64).fill(0.5);
+  data[17] = 1e300;
+  await rejects(
+    augment(P, { ...batch(), count: 1, data }, { seed: 1, backend: "webgpu" }),
+    "batch.data[17]",
+    /float32/,
+  );
+  const cpu = await augment(P, { ...batch(), count: 1, data }, { seed: 1, backend: "cpu" });
+  assert.ok(cpu.images.data.every(Number.isFinite));
+});

@@ -181,10 +181,11 @@ function prepare<T extends RealArray>(
   shape: KernelShape,
   batch: Batch<T>,
   options: RunOptions | undefined,
+  maxAbs = Infinity,
 ): E.Either<FreqaugError, Prepared<T>> {
   return flow(
     validateOptions(options),
-    E.chain((o) => E.map((b: Batch<T>) => ({ o, b }))(validateBatch(batch))),
+    E.chain((o) => E.map((b: Batch<T>) => ({ o, b }))(validateBatch(batch, maxAbs))),
     E.chainFirst(({ b }) => {
       for (const key of ["channels", "height", "width"] as const) {
         if (b[key] !== shape[key]) {
@@ -399,7 +400,8 @@ class WebGpuKernel implements Kernel {
   runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
     return guarded("webgpu", () =>
       flow(
-        TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
+        // float32's largest finite value: a float64 batch beyond it would reach the GPU as Infinity.
+        TE.fromEither(prepare(this.pipeline, this.shape, batch, options, 3.4028234663852886e38)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
             const batch = prep.batch;

@@ -53,9 +53,13 @@ function dim(path: string, v: unknown): E.Either<FreqaugError, number> {
     : fail("input", path, v, "an integer >= 1");
 }
 
-/** Checks a batch's shape against its data, and that every value is finite. */
+/**
+ * Checks a batch's shape against its data, and that every value is finite
+ * (and at most `maxAbs` in magnitude: WebGPU takes float32's range).
+ */
 export function validateBatch<T extends RealArray>(
   batch: Batch<T>,
+  maxAbs = Infinity,
 ): E.Either<FreqaugError, Batch<T>> {
   if (typeof batch !== "object" || batch === null) {
     return fail(
@@ -98,6 +102,18 @@ export function validateBatch<T extends RealArray>(
         x,
         "a finite number (no NaN or ±Infinity)",
       );
+    }
+  }
+  if (maxAbs < Infinity) {
+    for (let i = 0; i < data.length; i++) {
+      if (Math.abs(data[i]) > maxAbs) {
+        return fail(
+          "input",
+          `batch.data[${i}]`,
+          data[i],
+          `a number in [-${maxAbs}, ${maxAbs}] (WebGPU computes in float32)`,
+        );
+      }
     }
   }
   return E.right({ data: data as T, count, channels, height, width });
