@@ -1,0 +1,392 @@
+// The mutants of `deno task mutation`: realistic one-line bugs, each applied
+// by replacing `find` (which must occur exactly once in `file`) with
+// `replace`. `why` is what the person who wrote the bug was thinking.
+//
+// Where `find` spans several lines, the extra lines are context that makes it
+// unique; the bug itself is still one line (or one loop rewritten).
+
+/** One mutant. */
+export interface Mutant {
+  /** Unique, kebab-case: area-what. */
+  readonly name: string;
+  /** Path relative to the repository root. */
+  readonly file: string;
+  /** Exact text, occurring exactly once in `file`. */
+  readonly find: string;
+  /** What replaces it. */
+  readonly replace: string;
+  /** One sentence: the reasoning that produces this bug. */
+  readonly why: string;
+}
+
+const lines = (...l: string[]) => l.join("\n");
+
+const GMM = "src/math/gmm.ts";
+const LIGHTLY = "src/math/lightly.ts";
+const SAMPLE = "src/params/sample.ts";
+const KEYS = "src/params/keys.ts";
+const FFT = "src/math/fft.ts";
+const RFFT2 = "src/math/rfft2.ts";
+const MULT = "src/cpu/multiplier.ts";
+const KERNEL = "src/cpu/kernel.ts";
+const CODEC = "src/spec/codec.ts";
+const VALIDATE = "src/api/validate.ts";
+
+export const mutants: readonly Mutant[] = [
+  // ------------------------------------------------------------ GMM math (float64)
+  {
+    name: "gmm-sigma-swap",
+    file: GMM,
+    find: "const ru = 1 / (2 * g.sigmaU * g.sigmaU), rv = 1 / (2 * g.sigmaV * g.sigmaV);",
+    replace: "const ru = 1 / (2 * g.sigmaV * g.sigmaV), rv = 1 / (2 * g.sigmaU * g.sigmaU);",
+    why: "Thought of σu as the horizontal (x, column) width, as in image coordinates, and paired it with v.",
+  },
+  {
+    name: "gmm-no-clamp",
+    file: GMM,
+    find: "m[v] *= f > 0 ? f : 0;",
+    replace: "m[v] *= f;",
+    why: "G <= 1 and a <= 1 made 1 - (a/c)G look non-negative, forgetting that c < 1 is allowed.",
+  },
+  {
+    name: "gmm-exponent-sign",
+    file: GMM,
+    find: "cols[i * V + v] = s * exp(-(v - g.v0) * (v - g.v0) * rv);",
+    replace: "cols[i * V + v] = s * exp(-(v - g.v0) * (g.v0 - v) * rv);",
+    why: "Wrote the squared distance as a product of two differences taken in opposite orders, so the minus cancels.",
+  },
+  {
+    name: "gmm-sigma-squared-without-2",
+    file: GMM,
+    find: "rv = 1 / (2 * g.sigmaV * g.sigmaV)",
+    replace: "rv = 1 / (g.sigmaV * g.sigmaV)",
+    why: "Wrote the Gaussian as exp(-d²/σ²), the form without the 2 that some papers use.",
+  },
+  {
+    name: "gmm-mask-keepdc-dropped",
+    file: GMM,
+    find: "  if (options.keepDC) out[0] = 1;\n",
+    replace: "",
+    why: "Assumed the caller restores the DC bin, as the CPU multiplier does, so gmmMask did not need to.",
+  },
+  {
+    name: "gmm-negligible-float32",
+    file: GMM,
+    find: "const NEGLIGIBLE = 5.551115123125783e-17;",
+    replace: "const NEGLIGIBLE = 5.960464477539063e-8;",
+    why: "Took float32's 2^-24 as the point below which 1 - t rounds to 1, thinking of the GPU.",
+  },
+  {
+    name: "gmm-skip-ignores-column-scale",
+    file: GMM,
+    find: "if (r * peak[i] <= NEGLIGIBLE) continue;",
+    replace: "if (r <= NEGLIGIBLE) continue;",
+    why: "Treated the row factor alone as the Gaussian's size, forgetting the column factor carries a/c (up to 1e6).",
+  },
+
+  // ------------------------------------------------------------ precision: "lightly"
+  {
+    name: "lightly-ignores-c",
+    file: GMM,
+    find: "scales[i] = Math.fround(g.intensity / c);",
+    replace: "scales[i] = Math.fround(g.intensity);",
+    why: "Copied lightly's mask, which has no c, into the lightly-precision path.",
+  },
+  {
+    name: "lightly-sigma-squared-not-rounded",
+    file: LIGHTLY,
+    find: "return f32(f32(d * d) / (2 * f32(s * s)));",
+    replace: "return f32(f32(d * d) / (2 * s * s));",
+    why: "σ was already a float32, so σ² looked exact and its rounding unnecessary.",
+  },
+  {
+    name: "lightly-exponent-sum-not-rounded",
+    file: LIGHTLY,
+    find: "const g = sleefExpf(-f32(termU + termV));",
+    replace: "const g = sleefExpf(-(termU + termV));",
+    why: "Both terms were float32 values already, so their sum looked like it needed no rounding.",
+  },
+  {
+    name: "lightly-limit-too-tight",
+    file: GMM,
+    find: "limits[i] = 25 * Math.LN2 + Math.log(scales[i]) + 1;",
+    replace: "limits[i] = 24 * Math.LN2 + Math.log(scales[i]);",
+    why: "float32 has a 24-bit significand, so t <= 2^-24 looked negligible and the unit of margin superfluous.",
+  },
+  {
+    name: "lightly-rint-half-away-from-zero",
+    file: LIGHTLY,
+    find: "return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;",
+    replace: "return x < 0 ? -Math.round(-x) : Math.round(x);",
+    why: "Fixed Math.round's half-up for negatives (C's round(), half away from zero), which is not rint's half-even.",
+  },
+
+  // ------------------------------------------------------------ draws
+  {
+    name: "draw-v0-half-width",
+    file: SAMPLE,
+    find: "v0: mulhi(scalarBits(k0, k1, n, index, j + 1), V),",
+    replace: "v0: mulhi(scalarBits(k0, k1, n, index, j + 1), width >> 1),",
+    why: "Drew v0 in [0, W/2), forgetting that the half-spectrum has floor(W/2) + 1 columns (the Nyquist column).",
+  },
+  {
+    name: "draw-u0-misses-last-row",
+    file: SAMPLE,
+    find: "u0: mulhi(scalarBits(k0, k1, n, index, j), height),",
+    replace: "u0: mulhi(scalarBits(k0, k1, n, index, j), height - 1),",
+    why: "Wanted an index in [0, H - 1] and passed H - 1, forgetting that mulhi's bound is already exclusive.",
+  },
+  {
+    name: "draw-intensity-sqrt-bias",
+    file: SAMPLE,
+    find: "intensity: lerp(op.intensity[0], op.intensity[1], u(j + 4)),",
+    replace: "intensity: lerp(op.intensity[0], op.intensity[1], Math.sqrt(u(j + 4))),",
+    why: "Reused the sqrt(u) of a uniform-in-a-disc sampler, as if intensity were a radius.",
+  },
+  {
+    name: "draw-sigmav-uses-sigmau-counter",
+    file: SAMPLE,
+    find: "sigmaV: lerp(op.sigma[0], op.sigma[1], u(j + 3)),",
+    replace: "sigmaV: lerp(op.sigma[0], op.sigma[1], u(j + 2)),",
+    why: "Copied σu's line for σv and forgot to move to the next draw index.",
+  },
+  {
+    name: "draw-phase-never-negative",
+    file: SAMPLE,
+    find: "const negate = op.includeNegatives && u(2) < 0.5;",
+    replace: "const negate = op.includeNegatives && u(2) < 0;",
+    why: "Thought of the sign draw as a signed uniform in [-1, 1).",
+  },
+  {
+    name: "draw-q-grid-off-by-one",
+    file: SAMPLE,
+    find: "span: b - a + 1",
+    replace: "span: b - a",
+    why: "Took the span of the integer grid as hi - lo, forgetting that both ends are included.",
+  },
+  {
+    name: "draw-applied-le",
+    file: SAMPLE,
+    find: "scalarUnit(k0, k1, n, index, 0) < op.p",
+    replace: "scalarUnit(k0, k1, n, index, 0) <= op.p",
+    why: "'Applies with probability p' read as u <= p, which also applies at p = 0 when u = 0.",
+  },
+  {
+    name: "keys-field-counter-words-swapped",
+    file: KEYS,
+    find: "philox4x32(b, op, sample, 1, k0, k1, w);",
+    replace: "philox4x32(b, sample, op, 1, k0, k1, w);",
+    why:
+      "Wrote the counter words in the function's parameter order (sample, op), not the documented (block, op, sample, 1).",
+  },
+
+  // ------------------------------------------------------------ FFT
+  {
+    name: "fft-direct-dft-sine-sign",
+    file: FFT,
+    find: "ci[(k - 1) * h + t - 1] = -s; // sin(2π tk/p)",
+    replace: "ci[(k - 1) * h + t - 1] = s; // sin(2π tk/p)",
+    why: "Forgot that twiddle() returns e^{-iθ}, whose imaginary part is already -sin θ.",
+  },
+  {
+    name: "fft-radix8-w83-sign",
+    file: FFT,
+    find: "const p3r = SQRT1_2 * (o3i - o3r), p3i = -SQRT1_2 * (o3i + o3r);",
+    replace: "const p3r = SQRT1_2 * (o3i - o3r), p3i = SQRT1_2 * (o3i + o3r);",
+    why: "Multiplied by W8^3 = (-1 - i)/√2 and dropped the sign of its imaginary part.",
+  },
+  {
+    name: "bluestein-chirp-mod-n",
+    file: FFT,
+    find: "const [c, s] = twiddle((k * k) % (2 * n), 2 * n);",
+    replace: "const [c, s] = twiddle((k * k) % n, 2 * n);",
+    why: "Reduced k² modulo n to keep it small, but the chirp e^{-πik²/n} has period 2n in k².",
+  },
+  {
+    name: "irfft2-nyquist-imag-kept",
+    file: RFFT2,
+    find: "if (k === 0 || k === nyquist) ai = bi = 0;",
+    replace: "if (k === 0) ai = bi = 0;",
+    why: "Remembered that numpy ignores the DC bin's imaginary part and forgot the Nyquist bin's.",
+  },
+  {
+    name: "irfft2-odd-width-has-nyquist",
+    file: RFFT2,
+    find: "const nyquist = W % 2 === 0 ? W >> 1 : -1;",
+    replace: "const nyquist = W >> 1;",
+    why: "Assumed every width has a Nyquist bin at floor(W/2), as even widths do.",
+  },
+  {
+    name: "rfft2-separation-sign",
+    file: RFFT2,
+    find: "im[o + V + k] = 0.5 * (qr - pr);",
+    replace: "im[o + V + k] = 0.5 * (pr - qr);",
+    why: "Divided by i the wrong way when separating B = (Z[k] - conj Z[-k]) / 2i.",
+  },
+  {
+    name: "rfft2-odd-height-stale-imag",
+    file: RFFT2,
+    find: lines("          zr[n] = src[a + n];", "          zi[n] = 0;", ""),
+    replace: lines("          zr[n] = src[a + n];", ""),
+    why: "Thought the imaginary scratch was still zero for the last, unpaired row of an odd height.",
+  },
+
+  // ------------------------------------------------------------ CPU multiplier
+  {
+    name: "mult-phase-rotated-backwards",
+    file: MULT,
+    find: "const [c, s] = cosSin(p.theta);",
+    replace: "const [c, s] = cosSin(-p.theta);",
+    why: "Thought the inverse transform conjugates, so the rotation needed -θ to come out as +θ.",
+  },
+  {
+    name: "mult-gmm-imag-not-masked",
+    file: MULT,
+    find: "foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
+    replace: "foldGmm(re, null, rows, cols, p.gaussians.length, H, V, this.row);",
+    why: "The GMM mask is real, so only the real part of the multiplier seemed to need it.",
+  },
+  {
+    name: "mult-gmm-keepdc-real-only",
+    file: MULT,
+    find: lines(
+      "          foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
+      "        }",
+      "        if (op.keepDC) [re[0], im[0]] = [dcRe, dcIm];",
+    ),
+    replace: lines(
+      "          foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
+      "        }",
+      "        if (op.keepDC) re[0] = dcRe;",
+    ),
+    why: "A real mask only touches the real part, forgetting an earlier phase shift made the DC multiplier complex.",
+  },
+  {
+    name: "mult-amplitude-imag-not-scaled",
+    file: MULT,
+    find: "        if (cx) { for (let d = 0; d < n; d++) im[d] *= field[d]; }\n",
+    replace: "",
+    why: "Scaled the real part only, thinking of the multiplier as real as it is without a phase shift.",
+  },
+  {
+    name: "mult-rfm-drops-dc",
+    file: MULT,
+    find: "        [re[0], im[0]] = [dcRe, dcIm]; // DC is always kept\n",
+    replace: "",
+    why: "Counted on bin 0's uniform rarely being <= q instead of keeping DC explicitly.",
+  },
+  {
+    name: "mult-amplitude-low-end-only",
+    file: MULT,
+    find: "fieldUniforms(k0, k1, p.key.sample, p.key.op, field, n, op.range[0], op.range[1]);",
+    replace: "fieldUniforms(k0, k1, p.key.sample, p.key.op, field, n, op.range[0], op.range[0]);",
+    why: "Copy-pasted the range's first end for both bounds.",
+  },
+  {
+    name: "mult-phase-ignores-keepdc",
+    file: MULT,
+    find: lines("        this.complex = true;", "        if (op.keepDC) [re[0], im[0]] = [dcRe, dcIm];"),
+    replace: "        this.complex = true;",
+    why: "A phase shift keeps every magnitude, so the DC bin seemed safe without restoring it.",
+  },
+
+  // ------------------------------------------------------------ spatial ops
+  {
+    name: "normalize-channel0-mean",
+    file: KERNEL,
+    find: "const m = op.mean[j], sd = op.std[j], s = base + c * plane;",
+    replace: "const m = op.mean[0], sd = op.std[j], s = base + c * plane;",
+    why: "Left the mean at index 0 from when normalize took one value for all channels.",
+  },
+  {
+    name: "normalize-multiplies-by-std",
+    file: KERNEL,
+    find: "data[i] = (data[i] - m) / sd;",
+    replace: "data[i] = (data[i] - m) * sd;",
+    why: "Mixed normalize up with its inverse (denormalize multiplies by std).",
+  },
+  {
+    name: "clamp-idiomatic-min-max",
+    file: KERNEL,
+    find: "data[i] = x >= lo ? (x <= hi ? x : hi) : lo;",
+    replace: "data[i] = Math.min(hi, Math.max(lo, x));",
+    why: "Rewrote the clamp the idiomatic way, not knowing Math.max lets NaN through.",
+  },
+
+  // ------------------------------------------------------------ spec codec
+  {
+    name: "codec-gmm-keepdc-default-false",
+    file: CODEC,
+    find: lines("  keepDC: f(bool, true),", "  p: f(probability, 1),", "  precision:"),
+    replace: lines("  keepDC: f(bool, false),", "  p: f(probability, 1),", "  precision:"),
+    why: "Matched lightly's behaviour (which does not keep DC) as the default.",
+  },
+  {
+    name: "codec-range-order-unchecked",
+    file: CODEC,
+    find: "      if (u[0] > u[1]) return t.failure(u, c, shape);\n",
+    replace: "",
+    why: "Each end was validated, so the pair looked validated too.",
+  },
+  {
+    name: "codec-number-array-foreach",
+    file: CODEC,
+    find: lines(
+      "      for (let i = 0; i < u.length; i++) {",
+      "        const x = u[i]; // a hole reads as undefined and is refused at its index",
+      "        const r = item.validate(x, t.appendContext(c, String(i), item, x));",
+      "        if (E.isLeft(r)) append(errors, r.left);",
+      "        else out.push(r.right + 0);",
+      "      }",
+    ),
+    replace: lines(
+      "      u.forEach((x, i) => {",
+      "        const r = item.validate(x, t.appendContext(c, String(i), item, x));",
+      "        if (E.isLeft(r)) append(errors, r.left);",
+      "        else out.push(r.right + 0);",
+      "      });",
+    ),
+    why: "Tidied the index loop into forEach, not knowing forEach skips the holes of a sparse array.",
+  },
+  {
+    name: "codec-own-property-check-dropped",
+    file: CODEC,
+    find: "return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;",
+    replace: "return (o as Record<string, unknown>)[key];",
+    why: "inherited() already reports inherited keys, so the own-property check looked redundant.",
+  },
+  {
+    name: "codec-gain-normalize-max-std",
+    file: CODEC,
+    find: "b = (b + Math.max(...op.mean.map(Math.abs))) / Math.min(...op.std);",
+    replace: "b = (b + Math.max(...op.mean.map(Math.abs))) / Math.max(...op.std);",
+    why: "Wrote max for both reductions by symmetry, though the gain is largest for the smallest std.",
+  },
+  {
+    name: "codec-clamp-min-le-max-dropped",
+    file: CODEC,
+    find: lines(
+      "}, [",
+      '  (o) => (o.min as number) <= (o.max as number) ? null : ["max", o.max, `a number >= min (${o.min})`],',
+      "]);",
+    ),
+    replace: "});",
+    why: "A clamp with min > max looked harmless (it just clamps everything to one end).",
+  },
+
+  // ------------------------------------------------------------ API validation
+  {
+    name: "validate-finite-nan-only",
+    file: VALIDATE,
+    find: "if (x - x !== 0) {",
+    replace: "if (x !== x) {",
+    why: "Used the x !== x NaN idiom and forgot ±Infinity.",
+  },
+  {
+    name: "validate-u0-gt-height",
+    file: VALIDATE,
+    find: "(u0 as number) >= height",
+    replace: "(u0 as number) > height",
+    why: "An off-by-one on the row index: H looked like a valid last row.",
+  },
+];
