@@ -304,3 +304,31 @@ Deno.test("random frequency mask with q = 1 keeps only DC; amplitude rescale by 
     assert.ok(Math.abs(noKeep.images.data[i] - 2 * b.data[i]) < 1e-12);
   }
 });
+
+Deno.test("phase shift by θ = 0.7 turns every AC bin the positive way (odd W, no Nyquist bin)", async () => {
+  const W = 7, theta = 0.7;
+  const data = new Float64Array([1, 3, 2, 5, 4, 0, 2]);
+  const r = await augment(pipe(phaseShift({ range: [theta, theta] })), {
+    data,
+    count: 1,
+    channels: 1,
+    height: 1,
+    width: W,
+  }, {
+    seed: 1,
+  });
+  for (let w = 0; w < W; w++) {
+    // y[w] = (1/W) (X0 + Σ_{v=1}^{3} 2 Re(X_v e^{iθ} e^{2πi v w / W})), X_v = Σ_n x[n] e^{-2πi v n / W}.
+    let y = data.reduce((a, b) => a + b);
+    for (let v = 1; v <= 3; v++) {
+      let re = 0, im = 0;
+      for (let n = 0; n < W; n++) {
+        re += data[n] * Math.cos(-2 * Math.PI * v * n / W);
+        im += data[n] * Math.sin(-2 * Math.PI * v * n / W);
+      }
+      const a = theta + 2 * Math.PI * v * w / W;
+      y += 2 * (re * Math.cos(a) - im * Math.sin(a));
+    }
+    assert.ok(Math.abs(r.images.data[w] - y / W) < 1e-12, `${w}: ${r.images.data[w]} vs ${y / W}`);
+  }
+});
