@@ -15,17 +15,18 @@ import type { Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
-import { type BackendName, resolveBackend, validateBackend } from "./backend.ts";
-import { type AugmentResult, checkPipeline, guarded, kernelFor, randomSeed, type RunOptions } from "./kernel.ts";
+import { type BackendName, resolveBackend } from "./backend.ts";
 import {
-  type Batch,
-  validateBatch,
-  validateChannels,
-  validateOptions,
-  validateRange,
-  validateSeed,
-  validateWorkers,
-} from "./validate.ts";
+  type AugmentResult,
+  type Checked,
+  checkPipeline,
+  checkRequest,
+  guarded,
+  kernelFor,
+  randomSeed,
+  type RunOptions,
+} from "./kernel.ts";
+import { type Batch, validateBatch, validateOptions, validateRange, validateSeed } from "./validate.ts";
 
 /** The longest side `sample` draws for (its integer draws are 32-bit). */
 const MAX_SIDE = 2 ** 31;
@@ -147,19 +148,15 @@ export function augmentTask<T extends RealArray>(
 ): TaskEither<FreqaugError, AugmentResult<T>> {
   return guarded("augment", () => {
     const checked = flow(
-      validateOptions(options),
-      E.chain((o) => E.map((p: Pipeline) => ({ o, p }))(checkPipeline(pipeline))),
-      E.chain((x) => E.map((b: Batch<T>) => ({ ...x, b }))(validateBatch(batch))),
-      E.chainFirst(({ p, b }) => validateChannels(p, b.channels)),
-      E.chain((x) => E.map((name: BackendName) => ({ ...x, name }))(validateBackend(x.o.backend))),
-      E.chainFirst(({ o }) => validateWorkers(o.workers)),
+      validateBatch(batch),
+      E.chain((b) => E.map((x: Checked<AugmentOptions>) => ({ ...x, b }))(checkRequest(pipeline, options, b.channels))),
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.name, x.o.quiet === true), TE.map((backend) => ({ ...x, backend })))),
+      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
       TE.chain((x) => {
         const shape = { channels: x.b.channels, height: x.b.height, width: x.b.width };
-        return flow(() => kernelFor(x.p, shape, x.backend, x.o.workers), TE.map((kernel) => ({ ...x, kernel })));
+        return flow(() => kernelFor(x.p, shape, x.r, x.o.workers), TE.map((kernel) => ({ ...x, kernel })));
       }),
       TE.chain(({ o, b, kernel }) => kernel.runTask(b, o)),
     );

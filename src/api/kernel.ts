@@ -147,6 +147,31 @@ export function checkPipeline(pipeline: Pipeline): E.Either<FreqaugError, Pipeli
   return decodeWith(SpecCodec, pipeline, "pipeline");
 }
 
+/** What {@link checkRequest} returns: the options (a copy), the decoded pipeline, the backend's name. */
+export interface Checked<O> {
+  readonly o: O;
+  readonly p: Pipeline;
+  readonly backend: BackendName;
+}
+
+/**
+ * The checks `augment` and `compile` share, for images of `channels`
+ * channels: the options, the pipeline (decoded), the backend and the workers.
+ */
+export function checkRequest<O extends CompileOptions>(
+  pipeline: Pipeline,
+  options: O | undefined,
+  channels: number,
+): E.Either<FreqaugError, Checked<O>> {
+  return flow(
+    validateOptions(options),
+    E.chain((o) => E.map((p: Pipeline) => ({ o, p }))(checkPipeline(pipeline))),
+    E.chainFirst(({ p }) => validateChannels(p, channels)),
+    E.chain((x) => E.map((backend: BackendName) => ({ ...x, backend }))(validateBackend(x.o.backend))),
+    E.chainFirst(({ o }) => validateWorkers(o.workers)),
+  );
+}
+
 function checkShape(shape: KernelShape): E.Either<FreqaugError, KernelShape> {
   if (typeof shape !== "object" || shape === null) {
     return fail("input", "shape", shape, "an object { height, width, channels }");
@@ -465,16 +490,12 @@ export function compileTask(
 ): TaskEither<FreqaugError, Kernel> {
   return guarded("compile", () => {
     const checked = flow(
-      validateOptions(options),
-      E.chain((o) => E.map((p: Pipeline) => ({ o, p }))(checkPipeline(pipeline))),
-      E.chain((x) => E.map((s: KernelShape) => ({ ...x, s }))(checkShape(shape))),
-      E.chainFirst(({ p, s }) => validateChannels(p, s.channels)),
-      E.chain((x) => E.map((b: BackendName) => ({ ...x, b }))(validateBackend(x.o.backend))),
-      E.chainFirst(({ o }) => validateWorkers(o.workers)),
+      checkShape(shape),
+      E.chain((s) => E.map((x: Checked<CompileOptions>) => ({ ...x, s }))(checkRequest(pipeline, options, s.channels))),
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.b, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
+      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
       TE.chain(({ o, p, s, r }) => compileResolved(p, s, r, o.workers)),
     );
   });
