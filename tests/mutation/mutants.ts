@@ -389,4 +389,18 @@ export const mutants: readonly Mutant[] = [
     replace: "(u0 as number) > height",
     why: "An off-by-one on the row index: H looked like a valid last row.",
   },
+  {
+    name: "api-pipeline-is-shortcut",
+    file: "src/api/kernel.ts",
+    find: '  return decodeWith(SpecCodec, pipeline, "pipeline");',
+    replace: '  return SpecCodec.is(pipeline) ? E.right(pipeline) : decodeWith(SpecCodec, pipeline, "pipeline");',
+    why: "Skipping the decode for a pipeline that already passes the check looked like a free speed-up.",
+  },
+  {
+    name: "codec-gain-clamp-ignored",
+    file: CODEC,
+    find: "        b = Math.max(at(-b), at(b));",
+    replace: "        b = Math.max(b, Math.abs(op.min), Math.abs(op.max));",
+    why: "Took a clamp's bound as the larger of what came in and its ends, forgetting that it caps what came in.",
+  },
 ];
