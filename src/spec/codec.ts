@@ -222,7 +222,7 @@ function inherited(o: object, c: t.Context): t.Errors {
   for (const key in o) {
     if (!Object.hasOwn(o, key)) {
       errors.push({
-        value: (o as Record<string, unknown>)[key],
+        value: "an inherited value", // not read: a getter on the prototype is never called
         context: t.appendContext(c, key, t.unknown, undefined),
         message: "an own property (this one is inherited from the prototype, and is not read)",
       });
