@@ -2,6 +2,24 @@
 // FC_SEED) and reports the seed of any failure.
 import fc from "fast-check";
 
+/** The largest |a[i] - b[i]|; Infinity when any difference is NaN (so a NaN never passes a bound). */
+export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+/** The largest |a[i]|. */
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
 export const FC_SEED = Number(Deno.env.get("FC_SEED") ?? 20261126);
 
 export async function property<Ts extends [unknown, ...unknown[]]>(

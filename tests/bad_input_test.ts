@@ -28,7 +28,7 @@ import {
 } from "../mod.ts";
 import { stagesOf } from "../src/dsl/stages.ts";
 import { runImages } from "../src/cpu/kernel.ts";
-import { FC_SEED, property } from "./_helpers.ts";
+import { FC_SEED, maxDiff, property } from "./_helpers.ts";
 
 const batch = () => ({ data: new Float32Array(2 * 3 * 8 * 8).fill(0.5), count: 2, channels: 3, height: 8, width: 8 });
 const P = pipe(gmm({ k: 3, sigma: 2 }));
@@ -335,8 +335,7 @@ gpuTest("at the smallest σ the CPU and WebGPU backends agree", async () => {
   b.data.set(b.data.map((_, i) => ((i * 0.618) % 1)));
   const cpu = await augment(p, b, { seed: 5, backend: "cpu" });
   const gpu = await augment(p, b, { seed: 5, backend: "webgpu" });
-  let m = 0;
-  for (let i = 0; i < b.data.length; i++) m = Math.max(m, Math.abs(cpu.images.data[i] - gpu.images.data[i]));
+  const m = maxDiff(cpu.images.data, gpu.images.data);
   assert.ok(m <= 2e-5, `max difference ${m}`);
 });
 

@@ -31,6 +31,7 @@ import {
   phaseShift,
   type PhaseShiftParams,
   pipe,
+  type Pipeline,
   randomFrequencyMask,
   type RandomFrequencyMaskParams,
   sample,
@@ -437,6 +438,23 @@ Deno.test("randomFrequencyMask drops each bin with probability q (its per-bin un
   );
 });
 
+/**
+ * Runs `pipeline` on the CPU over `count` unit impulses of H×W (one channel):
+ * every bin of an impulse's spectrum is 1, so each output's spectrum is the
+ * multiplier the backend applied.
+ */
+function augmentImpulses(pipeline: Pipeline, seed: number, count: number, H: number, W: number) {
+  const plane = H * W;
+  const impulse = new Float64Array(count * plane);
+  for (let s = 0; s < count; s++) impulse[s * plane] = 1;
+  return augment(pipeline, { data: impulse, count, channels: 1, height: H, width: W }, {
+    seed,
+    backend: "cpu",
+    workers: 0,
+    quiet: true,
+  });
+}
+
 Deno.test("randomFrequencyMask through augment: exactly the bins with uniform <= q are zeroed, DC never", async () => {
   const seed = SEED_MASK_E2E;
   const count = 24, H = 32, W = 66, V = (W >> 1) + 1, plane = H * W;
@@ -444,14 +462,7 @@ Deno.test("randomFrequencyMask through augment: exactly the bins with uniform <=
   // A unit impulse has every bin equal to 1, so the output's spectrum is the
   // multiplier itself on the columns 1..V-2 (columns 0 and W/2 are
   // Hermitian-symmetrised by irfft2), and its DC bin is M(0, 0).
-  const impulse = new Float64Array(count * plane);
-  for (let s = 0; s < count; s++) impulse[s * plane] = 1;
-  const r = await augment(pipeline, { data: impulse, count, channels: 1, height: H, width: W }, {
-    seed,
-    backend: "cpu",
-    workers: 0,
-    quiet: true,
-  });
+  const r = await augmentImpulses(pipeline, seed, count, H, W);
   const field = new Float64Array(H * V);
   const [k0, k1] = seedKey(seed);
   let zeroed = 0, bins = 0;
@@ -506,14 +517,7 @@ Deno.test("amplitudeRescale: per-bin factors uniform on the range, equal to |Y| 
   expectKs("amplitude factors", field, lo, hi, a, seed, GRID);
   // Through augment on impulses (every bin 1): |Y| is the factor on the
   // columns 1..V-2, and the KS test again on what the backend applied.
-  const impulse = new Float64Array(count * plane);
-  for (let s = 0; s < count; s++) impulse[s * plane] = 1;
-  const r = await augment(pipeline, { data: impulse, count, channels: 1, height: H, width: W }, {
-    seed,
-    backend: "cpu",
-    workers: 0,
-    quiet: true,
-  });
+  const r = await augmentImpulses(pipeline, seed, count, H, W);
   const applied: number[] = [];
   for (let s = 0; s < count; s++) {
     const y = rfft2(r.images.data.subarray(s * plane, (s + 1) * plane), H, W);

@@ -8,14 +8,7 @@
 import assert from "node:assert/strict";
 import { augment, gmm, gmmMask, pipe } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
-import { GOLDEN_DIR, goldenCases, loadGolden, parseGolden } from "./_helpers.ts";
-
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { GOLDEN_DIR, goldenCases, loadGolden, maxDiff, parseGolden } from "./_helpers.ts";
 
 const cases = goldenCases();
 
@@ -91,30 +84,30 @@ for (const name of cases) {
       rf.filterColumns(mask, null);
       rf.inverseRows(out, c * plane, 1 / plane);
     }
-    assert.ok(maxAbs(out, g.y) <= 1e-12, `max error ${maxAbs(out, g.y)}`);
+    assert.ok(maxDiff(out, g.y) <= 1e-12, `max error ${maxDiff(out, g.y)}`);
   });
 
   Deno.test(`golden ${name}: lightly-precision mask from the recorded draws within 1e-12`, () => {
     const m = gmmMask(gaussians, H, W, { c: 1, keepDC: false, precision: "lightly" });
-    assert.ok(maxAbs(m, g.mask) <= 1e-12, `max error ${maxAbs(m, g.mask)}`);
+    assert.ok(maxDiff(m, g.mask) <= 1e-12, `max error ${maxDiff(m, g.mask)}`);
   });
 
   Deno.test(`golden ${name}: float64 mask within lightly's float32 rounding`, () => {
     const m = gmmMask(gaussians, H, W, { c: 1, keepDC: false });
-    assert.ok(maxAbs(m, g.mask) <= 5e-7, `max error ${maxAbs(m, g.mask)}`);
+    assert.ok(maxDiff(m, g.mask) <= 5e-7, `max error ${maxDiff(m, g.mask)}`);
   });
 
   Deno.test(`golden ${name}: augment replays lightly's draws: 1e-9 in float64, 1e-4 in float32`, async () => {
     const r64 = await augment(lightly, x64, { params });
     assert.ok(r64.images.data instanceof Float64Array);
-    const e64 = maxAbs(r64.images.data, g.y);
+    const e64 = maxDiff(r64.images.data, g.y);
     assert.ok(e64 <= 1e-9, `float64 max error ${e64}`);
     const r32 = await augment(lightly, { ...x64, data: Float32Array.from(g.x) }, { params });
     assert.ok(r32.images.data instanceof Float32Array);
-    const e32 = maxAbs(r32.images.data, g.y);
+    const e32 = maxDiff(r32.images.data, g.y);
     assert.ok(e32 <= 1e-4, `float32 max error ${e32}`);
     const f64 = await augment(float64, x64, { params });
-    const ef = maxAbs(f64.images.data, g.y);
+    const ef = maxDiff(f64.images.data, g.y);
     assert.ok(ef <= 2e-7, `float64-precision max error ${ef}`);
   });
 

@@ -4,13 +4,7 @@
 import assert from "node:assert/strict";
 import { augment, decodeSpec, gmm, gmmMask, phaseShift, pipe } from "../mod.ts";
 import { sleefExpf } from "../src/math/lightly.ts";
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return Number.isNaN(m) ? Infinity : m;
-}
+import { maxDiff } from "./_helpers.ts";
 
 Deno.test("gmmMask is the README's formula down to the smallest c (1e-6), where a / c reaches 1e6", () => {
   // At c = 1e-6 a Gaussian's tail 9σ from its centre, exp(-40.5) ≈ 2.6e-18,

@@ -37,7 +37,7 @@ import { resolveBackend } from "../src/api/backend.ts";
 import { kernelFor } from "../src/api/kernel.ts";
 import { gmmMask } from "../src/math/gmm.ts";
 import { rfft2 } from "../src/math/rfft2.ts";
-import { goldenCases, loadGolden, property } from "./_helpers.ts";
+import { goldenCases, loadGolden, maxAbs, maxDiff, property } from "./_helpers.ts";
 
 const adapter = await webgpuAdapter();
 if (!adapter) console.log("SKIPPED: no WebGPU adapter");
@@ -69,19 +69,6 @@ function image(count: number, channels: number, height: number, width: number, s
     }
   }
   return out;
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }
 
 /** GPU vs CPU on the same seed: max abs error <= 2e-4 (relative to the output's scale when above 1). */

@@ -378,8 +378,8 @@ export const mutants: readonly Mutant[] = [
   {
     name: "validate-finite-nan-only",
     file: VALIDATE,
-    find: "if (x - x !== 0) {",
-    replace: "if (x !== x) {",
+    find: "if (x - x !== 0 || Math.abs(x) > maxAbs) {",
+    replace: "if (x !== x || Math.abs(x) > maxAbs) {",
     why: "Used the x !== x NaN idiom and forgot ±Infinity.",
   },
   {
