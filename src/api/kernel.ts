@@ -225,7 +225,7 @@ function prepare<T extends RealArray>(
           return fail<Prepared<T>>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
         }
         return E.map((params: SampleParams[]): Prepared<T> => ({ batch: b, params, offset: 0 }))(
-          validateParams(pipeline, o.params, b.count, b.height, b.width),
+          validateParams(pipeline, o.params, b.count, b.height, b.width, b.channels),
         );
       }
       // Only a missing seed means a random one: null is refused like any other non-integer.

@@ -8,9 +8,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describeException, fail, FreqaugError, type Issue } from "../errors/error.ts";
 import type { Op, Pipeline } from "../dsl/types.ts";
+import { shapesOf } from "../dsl/stages.ts";
 import type { RealArray } from "../math/rfft2.ts";
-import type { FieldKey, GaussianDraw, OpParams, SampleParams } from "../params/types.ts";
-import { MIN_SIGMA } from "../spec/codec.ts";
+import { moduleOf } from "../ops/registry.ts";
+import type { OpParams, SampleParams } from "../params/types.ts";
 
 /**
  * A batch of images: planar NCHW, `data[((n * channels + c) * height + h) * width + w]`.
@@ -149,35 +150,24 @@ export function validateRange(
   return E.right(offset);
 }
 
-/** Checks that a pipeline's normalize ops fit the number of channels. */
+/** Checks that a pipeline's ops fit the number of channels (each op's module says what it takes). */
 export function validateChannels(
   pipeline: Pipeline,
   channels: number,
 ): E.Either<FreqaugError, Pipeline> {
   for (const [i, op] of pipeline.ops.entries()) {
-    if (
-      op.op === "normalize" && op.mean.length !== 1 &&
-      op.mean.length !== channels
-    ) {
-      return fail(
-        "input",
-        `ops[${i}].mean`,
-        op.mean,
-        `1 or ${channels} values (the batch has ${channels} channels)`,
-      );
-    }
+    const problem = moduleOf(op).channels?.(op, channels);
+    if (problem) return fail("input", `ops[${i}].${problem[0]}`, problem[1], problem[2]);
   }
   return E.right(pipeline);
 }
 
-const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
-const isU32 = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0 && x < MAX_SAMPLE;
-
 /**
  * Checks replayed parameters against the pipeline and the image size: one
- * entry per sample, one per op in order, every value in its range. Each value
- * is read once, and what comes back is a fresh copy of what was checked (a
- * getter or a later change to the caller's objects cannot alter the run).
+ * entry per sample, one per op in order, every value in its range (each op's
+ * module checks its own). Each value is read once, and what comes back is a
+ * fresh copy of what was checked (a getter or a later change to the caller's
+ * objects cannot alter the run).
  */
 export function validateParams(
   pipeline: Pipeline,
@@ -185,6 +175,7 @@ export function validateParams(
   count: number,
   height: number,
   width: number,
+  channels = 1,
 ): E.Either<FreqaugError, SampleParams[]> {
   const issues: Issue[] = [];
   const bad = (path: string, value: unknown, expected: string) => {
@@ -198,8 +189,8 @@ export function validateParams(
       `an array of ${count} (one per sample)`,
     );
   }
-  const V = (width >> 1) + 1;
   const ops = pipeline.ops;
+  const shapes = shapesOf(pipeline, { channels, height, width });
   const out: SampleParams[] = [];
   for (let n = 0; n < count; n++) {
     const sample: unknown = params[n]; // a hole reads as undefined and is refused
@@ -213,7 +204,7 @@ export function validateParams(
     }
     const entries: OpParams[] = [];
     for (let i = 0; i < ops.length; i++) {
-      const entry = checkEntry(ops[i], i, sample[i], `params[${n}][${i}]`, height, V, bad);
+      const entry = checkEntry(ops[i], i, sample[i], `params[${n}][${i}]`, shapes[i], bad);
       if (entry) entries.push(entry);
     }
     out.push(entries);
@@ -227,81 +218,19 @@ function checkEntry(
   i: number,
   raw: unknown,
   at: string,
-  height: number,
-  V: number,
+  shape: { readonly height: number; readonly width: number },
   bad: (path: string, value: unknown, expected: string) => void,
 ): OpParams | null {
-  const p = raw as Record<string, unknown>;
-  const tag = typeof p === "object" && p !== null ? p.op : undefined;
-  if (tag !== op.op) {
-    bad(`${at}.op`, tag ?? p, `"${op.op}" (op ${i} of the pipeline)`);
+  if (typeof raw !== "object" || raw === null) {
+    bad(`${at}.op`, raw, `"${op.op}" (op ${i} of the pipeline)`);
+    return null;
+  }
+  const p = { ...raw } as Record<string, unknown>; // each field read once
+  if (p.op !== op.op) {
+    bad(`${at}.op`, p.op, `"${op.op}" (op ${i} of the pipeline)`);
     return null;
   }
   const applied = p.applied;
   if (typeof applied !== "boolean") bad(`${at}.applied`, applied, "true or false");
-  switch (op.op) {
-    case "normalize":
-    case "clamp":
-      if (applied !== true) bad(`${at}.applied`, applied, "true");
-      return { op: op.op, applied: true };
-    case "gmm": {
-      const gs = p.gaussians;
-      const want = applied ? op.k : 0;
-      if (!Array.isArray(gs) || gs.length !== want) {
-        bad(`${at}.gaussians`, Array.isArray(gs) ? `an array of ${gs.length}` : gs, `an array of ${want} Gaussians`);
-        return null;
-      }
-      const gaussians: GaussianDraw[] = [];
-      for (let j = 0; j < want; j++) {
-        const g = gs[j] as Record<string, unknown>, gp = `${at}.gaussians[${j}]`;
-        if (typeof g !== "object" || g === null) {
-          bad(gp, g, "an object { u0, v0, sigmaU, sigmaV, intensity }");
-          continue;
-        }
-        const { u0, v0, sigmaU, sigmaV, intensity } = g;
-        if (!Number.isInteger(u0) || (u0 as number) < 0 || (u0 as number) >= height) {
-          bad(`${gp}.u0`, u0, `an integer in [0, ${height - 1}]`);
-        }
-        if (!Number.isInteger(v0) || (v0 as number) < 0 || (v0 as number) >= V) {
-          bad(`${gp}.v0`, v0, `an integer in [0, ${V - 1}]`);
-        }
-        for (const [key, sigma] of [["sigmaU", sigmaU], ["sigmaV", sigmaV]] as const) {
-          if (!isNum(sigma) || sigma < MIN_SIGMA || sigma > 1e6) {
-            bad(`${gp}.${key}`, sigma, `a number in [${MIN_SIGMA}, 1e6]`);
-          }
-        }
-        if (!isNum(intensity) || intensity < 0 || intensity > 1) {
-          bad(`${gp}.intensity`, intensity, "a number in [0, 1]");
-        }
-        gaussians.push({ u0, v0, sigmaU, sigmaV, intensity } as GaussianDraw);
-      }
-      return { op: "gmm", applied: applied as boolean, gaussians };
-    }
-    case "phaseShift": {
-      const theta = p.theta;
-      if (!isNum(theta) || Math.abs(theta) > 2 * Math.PI) bad(`${at}.theta`, theta, "a number in [-2π, 2π]");
-      return { op: "phaseShift", applied: applied as boolean, theta: theta as number };
-    }
-    case "amplitudeRescale":
-    case "randomFrequencyMask": {
-      const key = checkKey(p.key, `${at}.key`, bad);
-      if (op.op === "amplitudeRescale") return { op: op.op, applied: applied as boolean, key };
-      const q = p.q;
-      if (!isNum(q) || q < 0 || q > 1) bad(`${at}.q`, q, "a number in [0, 1]");
-      return { op: op.op, applied: applied as boolean, q: q as number, key };
-    }
-  }
-}
-
-/** Checks a per-bin field's key and returns a copy. */
-function checkKey(raw: unknown, at: string, bad: (path: string, value: unknown, expected: string) => void): FieldKey {
-  if (typeof raw !== "object" || raw === null) {
-    bad(at, raw, "an object { seed, sample, op }");
-    return { seed: 0, sample: 0, op: 0 };
-  }
-  const { seed, sample, op } = raw as Record<string, unknown>;
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) bad(`${at}.seed`, seed, "a safe integer");
-  if (!isU32(sample)) bad(`${at}.sample`, sample, "an integer in [0, 2^32)");
-  if (!isU32(op)) bad(`${at}.op`, op, "an integer in [0, 2^32)");
-  return { seed, sample, op } as FieldKey;
+  return moduleOf(op).check(op, p, applied === true, { at, height: shape.height, width: shape.width, bad });
 }

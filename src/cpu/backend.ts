@@ -8,7 +8,7 @@
  * @module
  */
 
-import { stagesOf } from "../dsl/stages.ts";
+import { outputShape, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import type { SampleParams } from "../params/types.ts";
@@ -38,7 +38,8 @@ export function workerCount(
 
 /**
  * Runs a validated pipeline on a validated batch with its parameters, and
- * returns a new array of the same type as `data`.
+ * returns a new array of the same type as `data`, of the output's shape
+ * (see `outputShape`).
  */
 export async function runCpu(
   pipeline: Pipeline,
@@ -49,12 +50,13 @@ export async function runCpu(
   options: CpuOptions = {},
 ): Promise<RealArray> {
   const per = dims.channels * dims.height * dims.width;
+  const outDims = outputShape(pipeline, dims);
+  const outPer = outDims.channels * outDims.height * outDims.width;
   const stages = stagesOf(pipeline);
-  const out = data instanceof Float64Array ? new Float64Array(data.length) : new Float32Array(data.length);
-  const workers = workerCount(count, per, options.workers);
+  const out = data instanceof Float64Array ? new Float64Array(count * outPer) : new Float32Array(count * outPer);
+  const workers = workerCount(count, Math.max(per, outPer), options.workers);
   const local = (a: number, b: number) => {
-    out.set(data.subarray(a * per, b * per), a * per);
-    runImages(stages, params.slice(a, b), out, a, b - a, dims);
+    runImages(stages, params.slice(a, b), data, a, b - a, dims, out, a, outDims);
   };
   if (workers === 0) {
     local(0, count);
@@ -65,7 +67,7 @@ export async function runCpu(
     1,
     Math.min(
       Math.ceil(count / (workers * 4)),
-      Math.floor((1 << 20) / (per * 8)) || 1,
+      Math.floor((1 << 20) / (Math.max(per, outPer) * 8)) || 1,
     ),
   );
   const release = hold();
@@ -82,8 +84,9 @@ export async function runCpu(
             params: params.slice(a, b),
             data: slice,
             dims,
+            outDims,
           }, workers);
-          out.set(done, a * per);
+          out.set(done, a * outPer);
         } catch {
           // A worker that fails leaves the pool unusable; finish this chunk here.
           local(a, b);

@@ -1,16 +1,19 @@
 /**
- * The CPU interpreter of a pipeline: runs every stage on a range of images,
- * in place, in float64 arithmetic; its scratch (per thread) is one channel's spectrum,
- * the column FFTs' work space of the same size and the multiplier: about one
- * 3-channel image's spectrum in all.
+ * The CPU interpreter of a pipeline: runs every stage on a range of images in
+ * float64, one image at a time in a work buffer (so a value is rounded to the
+ * output's type once, at the end). Its scratch (per thread) is two work
+ * buffers of the largest image shape the pipeline passes through, one
+ * channel's spectrum, the column FFTs' work space and the multiplier: about
+ * two images in all.
  *
  * @module
  */
 
 import type { Stage } from "../dsl/stages.ts";
-import type { SpatialOp } from "../dsl/types.ts";
 import { Lru } from "../math/lru.ts";
 import { planRfft2, type RealArray } from "../math/rfft2.ts";
+import type { WorkImage, Workspace } from "../ops/module.ts";
+import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
 
@@ -24,59 +27,73 @@ export interface Dims {
 // Multiplier scratch of the image sizes met most recently.
 const multipliers = new Lru<Multiplier>(4);
 
-function spatial(
-  op: SpatialOp,
-  data: RealArray,
-  base: number,
-  dims: Dims,
-): void {
-  const plane = dims.height * dims.width;
-  if (op.op === "clamp") {
-    const lo = op.min, hi = op.max, end = base + dims.channels * plane;
-    for (let i = base; i < end; i++) {
-      const x = data[i];
-      // Written so that NaN (which finite input and an accepted spec never make) becomes min.
-      data[i] = x >= lo ? (x <= hi ? x : hi) : lo;
-    }
-    return;
+/** Two float64 buffers that ops take turns in. */
+class Buffers implements Workspace {
+  private a = new Float64Array(0);
+  private b = new Float64Array(0);
+  /** The buffer the image is in now. */
+  current: Float64Array = this.a;
+
+  /** The first buffer, of at least n values, made current. */
+  start(n: number): Float64Array {
+    if (this.a.length < n) this.a = new Float64Array(n);
+    return this.current = this.a;
   }
-  for (let c = 0; c < dims.channels; c++) {
-    const j = op.mean.length === 1 ? 0 : c;
-    const m = op.mean[j], sd = op.std[j], s = base + c * plane;
-    for (let i = s; i < s + plane; i++) data[i] = (data[i] - m) / sd;
+
+  spare(n: number): Float64Array {
+    const other = this.current === this.a ? "b" : "a";
+    if (this[other].length < n) this[other] = new Float64Array(Math.max(n, this.current.length));
+    return this[other];
   }
 }
 
+const buffers = new Buffers();
+
 /**
- * Runs `stages` in place on images `first .. first + count - 1` of `data`,
- * where `params[i]` are the parameters of image `first + i`.
+ * Runs `stages` on images `first .. first + count - 1` of `src` (of shape
+ * `dims`) and writes each result to `dst` at image `dstFirst + i` (of shape
+ * `outDims`), where `params[i]` are the parameters of image `first + i`.
+ * `src` and `dst` may be the same array when the shapes are equal.
  */
 export function runImages(
   stages: readonly Stage[],
   params: readonly SampleParams[],
-  data: RealArray,
+  src: RealArray,
   first: number,
   count: number,
   dims: Dims,
+  dst: RealArray = src,
+  dstFirst: number = first,
+  outDims: Dims = dims,
 ): void {
-  const { channels: C, height: H, width: W } = dims;
-  const plane = H * W;
-  const rf = planRfft2(H, W);
-  const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
+  const inPer = dims.channels * dims.height * dims.width;
+  const outPer = outDims.channels * outDims.height * outDims.width;
   for (let s = 0; s < count; s++) {
-    const base = (first + s) * C * plane;
+    const base = (first + s) * inPer;
+    const data = buffers.start(inPer);
+    for (let i = 0; i < inPer; i++) data[i] = src[base + i];
+    let img: WorkImage = { data, channels: dims.channels, height: dims.height, width: dims.width };
     for (const stage of stages) {
       if (stage.kind === "spatial") {
-        for (const { op } of stage.ops) spatial(op, data, base, dims);
+        for (const { index, op } of stage.ops) {
+          buffers.current = img.data;
+          img = moduleOf(op).apply!(op, params[s][index], img, buffers);
+        }
         continue;
       }
+      const { channels: C, height: H, width: W } = img;
+      const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
       if (!mult.build(stage, params[s])) continue;
+      const rf = planRfft2(H, W);
       const mi = mult.complex ? mult.im : null;
+      const plane = H * W;
       for (let c = 0; c < C; c++) {
-        rf.forwardRows(data, base + c * plane);
+        rf.forwardRows(img.data, c * plane);
         rf.filterColumns(mult.re, mi);
-        rf.inverseRows(data, base + c * plane);
+        rf.inverseRows(img.data, c * plane);
       }
     }
+    const out = (dstFirst + s) * outPer, d = img.data;
+    for (let i = 0; i < outPer; i++) dst[out + i] = d[i];
   }
 }

@@ -17,7 +17,10 @@ export interface Job {
   readonly pipeline: Pipeline;
   readonly params: readonly SampleParams[];
   readonly data: RealArray;
+  /** Shape of the input images. */
   readonly dims: Dims;
+  /** Shape of the output images. */
+  readonly outDims: Dims;
 }
 
 /** A worker's answer. */

@@ -16,17 +16,11 @@ const scope = self as unknown as {
 scope.onmessage = (e: MessageEvent<Job>) => {
   const job = e.data;
   try {
-    runImages(
-      stagesOf(job.pipeline),
-      job.params,
-      job.data,
-      0,
-      job.params.length,
-      job.dims,
-    );
-    scope.postMessage({ id: job.id, data: job.data }, [
-      job.data.buffer as ArrayBuffer,
-    ]);
+    const n = job.params.length, o = job.outDims;
+    const per = o.channels * o.height * o.width;
+    const out = job.data instanceof Float64Array ? new Float64Array(n * per) : new Float32Array(n * per);
+    runImages(stagesOf(job.pipeline), job.params, job.data, 0, n, job.dims, out, 0, o);
+    scope.postMessage({ id: job.id, data: out }, [out.buffer as ArrayBuffer]);
   } catch (err) {
     scope.postMessage({
       id: job.id,

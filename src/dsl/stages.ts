@@ -1,10 +1,13 @@
 /**
  * How a pipeline runs: consecutive frequency ops share one rfft2/irfft2 pair
- * (a frequency stage); spatial ops run pointwise between them.
+ * (a frequency stage); spatial ops run on pixels between them. Ops that change
+ * the image's shape say so in their module, and {@link shapesOf} follows them.
  *
  * @module
  */
 
+import { moduleOf } from "../ops/registry.ts";
+import type { ImageShape } from "../ops/module.ts";
 import { type FrequencyOp, isFrequencyOp, type Pipeline, type SpatialOp } from "./types.ts";
 
 /** A run of frequency ops folded into one multiplier per bin between one rfft2 and one irfft2. */
@@ -14,7 +17,7 @@ export interface FrequencyStage {
   readonly ops: readonly { readonly index: number; readonly op: FrequencyOp }[];
 }
 
-/** One pointwise op. */
+/** A run of ops on pixels. */
 export interface SpatialStage {
   readonly kind: "spatial";
   readonly ops: readonly { readonly index: number; readonly op: SpatialOp }[];
@@ -38,4 +41,24 @@ export function stagesOf(pipeline: Pipeline): Stage[] {
     }
   });
   return out;
+}
+
+/**
+ * The image shape each op of a pipeline sees, and after the last one the
+ * output's: `ops.length + 1` shapes.
+ */
+export function shapesOf(pipeline: Pipeline, shape: ImageShape): ImageShape[] {
+  const out: ImageShape[] = [{ channels: shape.channels, height: shape.height, width: shape.width }];
+  for (const op of pipeline.ops) {
+    const m = moduleOf(op);
+    const last = out[out.length - 1];
+    out.push(m.reshape ? m.reshape(op, last) : last);
+  }
+  return out;
+}
+
+/** The shape of a pipeline's output for input images of `shape`. */
+export function outputShape(pipeline: Pipeline, shape: ImageShape): ImageShape {
+  const s = shapesOf(pipeline, shape);
+  return s[s.length - 1];
 }

@@ -12,10 +12,25 @@
  * @module
  */
 
-import type { GmmPrecision } from "../dsl/types.ts";
-import type { GaussianDraw } from "../params/types.ts";
 import { exp } from "./elementary.ts";
 import { lightlyFactor, lightlyTerm } from "./lightly.ts";
+
+/** How the GMM mask is computed: in float64, or exactly as lightly computes it. */
+export type GmmPrecision = "float64" | "lightly";
+
+/** One Gaussian of the mixture mask, as drawn. */
+export interface GaussianDraw {
+  /** Row of the half-spectrum, 0..H-1. */
+  readonly u0: number;
+  /** Column of the half-spectrum, 0..floor(W/2). */
+  readonly v0: number;
+  /** σ along the rows axis, in bins. */
+  readonly sigmaU: number;
+  /** σ along the columns axis, in bins. */
+  readonly sigmaV: number;
+  /** a_i in [0, 1]. */
+  readonly intensity: number;
+}
 
 /** 2^-54: a factor 1 - t with t at most this rounds to exactly 1. */
 const NEGLIGIBLE = 5.551115123125783e-17;

@@ -20,6 +20,13 @@ import type {
   Range,
 } from "../dsl/types.ts";
 import { pipe } from "../dsl/ops.ts";
+import type { ArbKit } from "../ops/module.ts";
+import { gmmModule } from "../ops/gmm/mod.ts";
+import { amplitudeRescaleModule } from "../ops/amplitude_rescale/mod.ts";
+import { phaseShiftModule } from "../ops/phase_shift/mod.ts";
+import { randomFrequencyMaskModule } from "../ops/random_frequency_mask/mod.ts";
+import { normalizeModule } from "../ops/normalize/mod.ts";
+import { clampModule } from "../ops/clamp/mod.ts";
 import { encodeSpec, type SpecJson } from "../spec/spec.ts";
 
 const f32 = Math.fround;
@@ -99,6 +106,11 @@ function withEdges<T>(realistic: Arbitrary<T>, edges: readonly T[], weight = 6):
   return fc.oneof({ arbitrary: realistic, weight }, { arbitrary: fc.constantFrom(...edges), weight: 1 });
 }
 
+/** The helpers op modules build their arbitraries with. */
+function kit(channels: number): ArbKit {
+  return { fc, uniform, range: arbRange, withEdges, probability: arbProbability, channels };
+}
+
 /**
  * How often an op applies: mostly 1, sometimes 0.5 or 0.2 (lightly's FDA views
  * use both), rarely any value or 0.
@@ -126,17 +138,10 @@ export function arbProbability(): Arbitrary<number> {
  * ```
  */
 export function arbGmm(maxK = 40): Arbitrary<GmmOp> {
-  const cLog = uniform(Math.log(0.1), Math.log(100)).map((x) => Math.min(100, Math.max(0.1, Math.exp(x))));
-  return fc.record({
-    op: fc.constant("gmm" as const),
-    k: withEdges(fc.integer({ min: 1, max: maxK }), [1, maxK]),
-    sigma: withEdges(arbRange(1, 30), [[10, 15], [1, 1], [30, 30], [1, 30]] as Range[]),
-    c: withEdges(cLog, [0.1, 1, 4, 100]),
-    intensity: withEdges(arbRange(0.2, 1), [[1, 1], [0.2, 0.2], [0.2, 1]] as Range[]),
-    keepDC: fc.boolean(),
-    p: arbProbability(),
-    precision: fc.constantFrom("float64" as const, "float64" as const, "lightly" as const),
-  });
+  const base = gmmModule.arbitrary(kit(3));
+  if (maxK === 40) return base;
+  // The module's own k (1..40, ends on purpose), drawn again for another maxK.
+  return fc.tuple(base, withEdges(fc.integer({ min: 1, max: maxK }), [1, maxK])).map(([op, k]) => ({ ...op, k }));
 }
 
 /**
@@ -151,12 +156,7 @@ export function arbGmm(maxK = 40): Arbitrary<GmmOp> {
  * ```
  */
 export function arbAmplitudeRescale(): Arbitrary<AmplitudeRescaleOp> {
-  return fc.record({
-    op: fc.constant("amplitudeRescale" as const),
-    range: withEdges(arbRange(0.2, 2.2), [[0.8, 1.75], [0, 2], [0, 0], [2, 2]] as Range[]),
-    keepDC: fc.boolean(),
-    p: arbProbability(),
-  });
+  return amplitudeRescaleModule.arbitrary(kit(3));
 }
 
 /**
@@ -171,16 +171,7 @@ export function arbAmplitudeRescale(): Arbitrary<AmplitudeRescaleOp> {
  * ```
  */
 export function arbPhaseShift(): Arbitrary<PhaseShiftOp> {
-  const range = fc.tuple(arbRange(0.1, Math.PI), fc.boolean()).map(([[a, b], neg]) =>
-    (neg ? [-b, -a] : [a, b]) as Range
-  );
-  return fc.record({
-    op: fc.constant("phaseShift" as const),
-    range: withEdges(range, [[0.4, 0.7], [Math.PI, Math.PI], [-2 * Math.PI, 2 * Math.PI], [0.1, 0.1]] as Range[]),
-    includeNegatives: fc.boolean(),
-    keepDC: fc.boolean(),
-    p: arbProbability(),
-  });
+  return phaseShiftModule.arbitrary(kit(3));
 }
 
 /**
@@ -195,11 +186,7 @@ export function arbPhaseShift(): Arbitrary<PhaseShiftOp> {
  * ```
  */
 export function arbRandomFrequencyMask(): Arbitrary<RandomFrequencyMaskOp> {
-  return fc.record({
-    op: fc.constant("randomFrequencyMask" as const),
-    k: withEdges(arbRange(0.01, 0.5), [[0.01, 0.1], [0, 0], [1, 1], [0.5, 0.5]] as Range[]),
-    p: arbProbability(),
-  });
+  return randomFrequencyMaskModule.arbitrary(kit(3));
 }
 
 /**
@@ -228,15 +215,7 @@ export function arbFrequencyOp(): Arbitrary<FrequencyOp> {
  * ```
  */
 export function arbNormalize(channels = 3): Arbitrary<NormalizeOp> {
-  const custom = fc.integer({ min: 0, max: 1 }).chain((one) => {
-    const n = one ? 1 : channels;
-    const values = (min: number, max: number) => fc.array(uniform(min, max), { minLength: n, maxLength: n });
-    return fc.record({ op: fc.constant("normalize" as const), mean: values(0, 1), std: values(0.1, 1) });
-  });
-  const imagenet: NormalizeOp[] = channels === 3
-    ? [{ op: "normalize", mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }]
-    : [{ op: "normalize", mean: [0.5], std: [0.25] }];
-  return withEdges(custom, imagenet, 3);
+  return normalizeModule.arbitrary(kit(channels));
 }
 
 /**
@@ -250,12 +229,7 @@ export function arbNormalize(channels = 3): Arbitrary<NormalizeOp> {
  * ```
  */
 export function arbClamp(): Arbitrary<ClampOp> {
-  const custom = fc.tuple(uniform(-0.5, 0.3), uniform(0.7, 1.5)).map(([min, max]) => ({
-    op: "clamp" as const,
-    min,
-    max,
-  }));
-  return withEdges(custom, [{ op: "clamp", min: 0, max: 1 }], 3);
+  return clampModule.arbitrary(kit(3));
 }
 
 /**

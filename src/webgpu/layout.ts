@@ -11,8 +11,7 @@ import type { Op, Pipeline } from "../dsl/types.ts";
 import { isFrequencyOp } from "../dsl/types.ts";
 import { planFft } from "../math/fft.ts";
 import { twiddle } from "../math/elementary.ts";
-import { dropGrid } from "../params/sample.ts";
-import { seedKey } from "../params/keys.ts";
+import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import type { GpuFftPlan } from "./fftplan.ts";
 
@@ -21,8 +20,7 @@ export const FREQ_BLOCK = 10;
 
 /** Words of an op's consts block. */
 export function blockSize(op: Op, channels: number): number {
-  if (isFrequencyOp(op)) return FREQ_BLOCK;
-  return op.op === "normalize" ? 1 + 2 * channels : 2;
+  return isFrequencyOp(op) ? FREQ_BLOCK : moduleOf(op).gpu.constWords(op, channels);
 }
 
 /** Offsets of each op's consts block; word 0 is the table stride. Structure only. */
@@ -37,19 +35,7 @@ export function constOffsets(pipeline: Pipeline, channels: number): number[] {
 
 /** Words of an op's entry in a sample's parameter table (0 for spatial ops). */
 export function tableSize(op: Op, height: number, width: number): number {
-  const V = (width >> 1) + 1;
-  switch (op.op) {
-    case "gmm":
-      return 1 + 5 * op.k + op.k * (height + V);
-    case "amplitudeRescale":
-      return 5;
-    case "phaseShift":
-      return 4;
-    case "randomFrequencyMask":
-      return 6;
-    default:
-      return 0;
-  }
+  return moduleOf(op).gpu.tableWords?.(op, height, width) ?? 0;
 }
 
 /** Threshold t such that an op applies when draw 0's 24-bit uniform m < t (exact: m < p 2^24). */
@@ -71,52 +57,14 @@ export function buildConsts(
   let stride = 0;
   pipeline.ops.forEach((op, index) => {
     const o = offsets[index];
-    if (op.op === "normalize") {
-      const n = op.mean.length;
-      words[o] = n;
-      for (let c = 0; c < shape.channels; c++) {
-        f[o + 1 + c] = op.mean[n === 1 ? 0 : c];
-        f[o + 1 + shape.channels + c] = op.std[n === 1 ? 0 : c];
-      }
-      return;
+    const m = moduleOf(op);
+    if (isFrequencyOp(op)) {
+      words[o] = index;
+      words[o + 1] = stride;
+      words[o + 2] = appliedThreshold(op.p);
+      stride += tableSize(op, shape.height, shape.width);
     }
-    if (op.op === "clamp") {
-      f[o] = op.min;
-      f[o + 1] = op.max;
-      return;
-    }
-    words[o] = index;
-    words[o + 1] = stride;
-    words[o + 2] = appliedThreshold(op.p);
-    stride += tableSize(op, shape.height, shape.width);
-    switch (op.op) {
-      case "gmm":
-        words[o + 3] = op.keepDC ? 1 : 0;
-        f[o + 4] = op.sigma[0];
-        f[o + 5] = op.sigma[1];
-        words[o + 6] = op.k;
-        f[o + 7] = op.intensity[0];
-        f[o + 8] = op.intensity[1];
-        f[o + 9] = op.c;
-        break;
-      case "amplitudeRescale":
-        words[o + 3] = op.keepDC ? 1 : 0;
-        f[o + 4] = op.range[0];
-        f[o + 5] = op.range[1];
-        break;
-      case "phaseShift":
-        words[o + 3] = op.keepDC ? 1 : 0;
-        f[o + 4] = op.range[0];
-        f[o + 5] = op.range[1];
-        words[o + 6] = op.includeNegatives ? 1 : 0;
-        break;
-      case "randomFrequencyMask": {
-        const { base, span } = dropGrid(op.k[0], op.k[1]);
-        words[o + 6] = base;
-        words[o + 7] = span;
-        break;
-      }
-    }
+    m.gpu.writeConsts(op, { u32: (i, v) => (words[o + i] = v), f32: (i, v) => (f[o + i] = v) }, shape);
   });
   words[0] = stride;
   return { words, stride };
@@ -141,30 +89,7 @@ export function fillTable(
       const b = s * stride + consts[offsets[index] + 1];
       const p = sample[index];
       table[b] = p.applied ? 1 : 0;
-      const key = (at: number, k: { seed: number; sample: number; op: number }) => {
-        const [k0, k1] = seedKey(k.seed);
-        table[at] = k.sample >>> 0;
-        table[at + 1] = k0;
-        table[at + 2] = k1;
-        table[at + 3] = k.op;
-      };
-      if (p.op === "gmm") {
-        p.gaussians.forEach((g, i) => {
-          const d = b + 1 + 5 * i;
-          f[d] = g.u0;
-          f[d + 1] = g.v0;
-          f[d + 2] = g.sigmaU;
-          f[d + 3] = g.sigmaV;
-          f[d + 4] = g.intensity;
-        });
-      } else if (p.op === "amplitudeRescale") {
-        key(b + 1, p.key);
-      } else if (p.op === "phaseShift") {
-        f[b + 1] = p.theta;
-      } else if (p.op === "randomFrequencyMask") {
-        table[b + 1] = Math.min(Math.floor(p.q * 16777216), 0xffffffff);
-        key(b + 2, p.key);
-      }
+      moduleOf(op).gpu.fillTable?.(p, table, f, b);
     });
   });
 }

@@ -15,7 +15,6 @@
 import commonWgsl from "../../shaders/common.wgsl" with { type: "text" };
 import fftWgsl from "../../shaders/fft.wgsl" with { type: "text" };
 import paramsWgsl from "../../shaders/params.wgsl" with { type: "text" };
-import spatialWgsl from "../../shaders/spatial.wgsl" with { type: "text" };
 import rowsWgsl from "../../shaders/rows.wgsl" with { type: "text" };
 import colsWgsl from "../../shaders/cols.wgsl" with { type: "text" };
 import irowsWgsl from "../../shaders/irows.wgsl" with { type: "text" };
@@ -23,6 +22,7 @@ import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
 import { stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { isFrequencyOp } from "../dsl/types.ts";
+import { moduleOf } from "../ops/registry.ts";
 import { describeFft, type GpuFftPlan, planGpuFft } from "./fftplan.ts";
 import { constOffsets, type FftTables, pushTables } from "./layout.ts";
 
@@ -224,16 +224,13 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const offsets = constOffsets(pipeline, C);
   const stages = stagesOf(pipeline);
   const freqStages = stages.filter((s) => s.kind === "frequency");
-  const library = [commonWgsl, fftWgsl, paramsWgsl, spatialWgsl].join("\n");
+  // Each op's snippet once, in the order the ops first appear.
+  const snippets = [...new Set(pipeline.ops.map((op) => moduleOf(op).gpu.wgsl))];
+  const library = [commonWgsl, fftWgsl, paramsWgsl, ...snippets].join("\n");
   const label = (index: number) => `${pipeline.ops[index].op}#${index}`;
 
   const spatialFn = (name: string, ops: readonly number[], withCh: boolean) => {
-    const body = ops.map((i) => {
-      const op = pipeline.ops[i];
-      return op.op === "normalize"
-        ? `  y = sp_normalize(y, ch, ${u(offsets[i])});`
-        : `  y = sp_clamp(y, ${u(offsets[i])});`;
-    });
+    const body = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.point!(u(offsets[i]), pipeline.ops[i])}`);
     return [
       `fn ${name}(x: f32, ch: u32) -> f32 {`,
       "  var y = x;",
@@ -260,7 +257,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   if (freqStages.length === 0) {
     const wgsl = [
       header(shape, 256, 0, {}),
-      [commonWgsl, paramsWgsl, spatialWgsl].join("\n"),
+      [commonWgsl, paramsWgsl, ...snippets].join("\n"),
       spatialFn("post", preOps, true),
       pointwiseWgsl,
     ].join("\n");
@@ -302,20 +299,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
 
   const freqIndices = pipeline.ops.map((op, i) => (isFrequencyOp(op) ? i : -1)).filter((i) => i >= 0);
-  const genBody = freqIndices.map((i) => {
-    const op = pipeline.ops[i];
-    const o = u(offsets[i]);
-    switch (op.op) {
-      case "gmm":
-        return `  gen_gmm(s, n, ${o}, lid, ${op.precision === "lightly"});`;
-      case "amplitudeRescale":
-        return `  gen_amplitude(s, n, ${o}, lid);`;
-      case "phaseShift":
-        return `  gen_phase(s, n, ${o}, lid);`;
-      default:
-        return `  gen_dropmask(s, n, ${o}, lid);`;
-    }
-  });
+  const genBody = freqIndices.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.gen!(u(offsets[i]), pipeline.ops[i])}`);
 
   const passes: PassPlan[] = [];
   freqStages.forEach((stage, si) => {
@@ -345,20 +329,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
       workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq) + (first ? count : 0),
     });
-    const multBody = ops.map((i) => {
-      const op = pipeline.ops[i];
-      const o = u(offsets[i]);
-      switch (op.op) {
-        case "gmm":
-          return `  m = m_gmm(m, s, u, v, ${o}, ${op.precision === "lightly"});`;
-        case "amplitudeRescale":
-          return `  m = m_amplitude(m, s, u, v, ${o});`;
-        case "phaseShift":
-          return `  m = m_phase(m, s, u, v, ${o});`;
-        default:
-          return `  m = m_dropmask(m, s, u, v, ${o});`;
-      }
-    });
+    const multBody = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.mult!(u(offsets[i]), pipeline.ops[i])}`);
     const mult = [
       "fn mult(s: u32, u: u32, v: u32) -> vec2<f32> {",
       "  var m = vec2<f32>(INV_HW, 0.0);",

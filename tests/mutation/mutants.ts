@@ -28,8 +28,13 @@ const KEYS = "src/params/keys.ts";
 const FFT = "src/math/fft.ts";
 const RFFT2 = "src/math/rfft2.ts";
 const MULT = "src/cpu/multiplier.ts";
-const KERNEL = "src/cpu/kernel.ts";
-const CODEC = "src/spec/codec.ts";
+const OP_GMM = "src/ops/gmm/mod.ts";
+const OP_AMP = "src/ops/amplitude_rescale/mod.ts";
+const OP_PHASE = "src/ops/phase_shift/mod.ts";
+const OP_RFM = "src/ops/random_frequency_mask/mod.ts";
+const OP_NORM = "src/ops/normalize/mod.ts";
+const OP_CLAMP = "src/ops/clamp/mod.ts";
+const CODEC_KIT = "src/ops/codec_kit.ts";
 const VALIDATE = "src/api/validate.ts";
 
 export const mutants: readonly Mutant[] = [
@@ -124,42 +129,42 @@ export const mutants: readonly Mutant[] = [
   // ------------------------------------------------------------ draws
   {
     name: "draw-v0-half-width",
-    file: SAMPLE,
-    find: "v0: mulhi(scalarBits(k0, k1, n, index, j + 1), V),",
-    replace: "v0: mulhi(scalarBits(k0, k1, n, index, j + 1), width >> 1),",
+    file: OP_GMM,
+    find: "v0: mulhi(d.bits(j + 1), V),",
+    replace: "v0: mulhi(d.bits(j + 1), d.width >> 1),",
     why: "Drew v0 in [0, W/2), forgetting that the half-spectrum has floor(W/2) + 1 columns (the Nyquist column).",
   },
   {
     name: "draw-u0-misses-last-row",
-    file: SAMPLE,
-    find: "u0: mulhi(scalarBits(k0, k1, n, index, j), height),",
-    replace: "u0: mulhi(scalarBits(k0, k1, n, index, j), height - 1),",
+    file: OP_GMM,
+    find: "u0: mulhi(d.bits(j), d.height),",
+    replace: "u0: mulhi(d.bits(j), d.height - 1),",
     why: "Wanted an index in [0, H - 1] and passed H - 1, forgetting that mulhi's bound is already exclusive.",
   },
   {
     name: "draw-intensity-sqrt-bias",
-    file: SAMPLE,
-    find: "intensity: lerp(op.intensity[0], op.intensity[1], u(j + 4)),",
-    replace: "intensity: lerp(op.intensity[0], op.intensity[1], Math.sqrt(u(j + 4))),",
+    file: OP_GMM,
+    find: "intensity: lerp(op.intensity, d.unit(j + 4)),",
+    replace: "intensity: lerp(op.intensity, Math.sqrt(d.unit(j + 4))),",
     why: "Reused the sqrt(u) of a uniform-in-a-disc sampler, as if intensity were a radius.",
   },
   {
     name: "draw-sigmav-uses-sigmau-counter",
-    file: SAMPLE,
-    find: "sigmaV: lerp(op.sigma[0], op.sigma[1], u(j + 3)),",
-    replace: "sigmaV: lerp(op.sigma[0], op.sigma[1], u(j + 2)),",
+    file: OP_GMM,
+    find: "sigmaV: lerp(op.sigma, d.unit(j + 3)),",
+    replace: "sigmaV: lerp(op.sigma, d.unit(j + 2)),",
     why: "Copied σu's line for σv and forgot to move to the next draw index.",
   },
   {
     name: "draw-phase-never-negative",
-    file: SAMPLE,
-    find: "const negate = op.includeNegatives && u(2) < 0.5;",
-    replace: "const negate = op.includeNegatives && u(2) < 0;",
+    file: OP_PHASE,
+    find: "const negate = op.includeNegatives && d.unit(2) < 0.5;",
+    replace: "const negate = op.includeNegatives && d.unit(2) < 0;",
     why: "Thought of the sign draw as a signed uniform in [-1, 1).",
   },
   {
     name: "draw-q-grid-off-by-one",
-    file: SAMPLE,
+    file: OP_RFM,
     find: "span: b - a + 1",
     replace: "span: b - a",
     why: "Took the span of the integer grid as hi - lo, forgetting that both ends are included.",
@@ -167,8 +172,8 @@ export const mutants: readonly Mutant[] = [
   {
     name: "draw-applied-le",
     file: SAMPLE,
-    find: "scalarUnit(k0, k1, n, index, 0) < op.p",
-    replace: "scalarUnit(k0, k1, n, index, 0) <= op.p",
+    find: "unit(0) < p;",
+    replace: "unit(0) <= p;",
     why: "'Applies with probability p' read as u <= p, which also applies at p = 0 when u = 0.",
   },
   {
@@ -234,80 +239,72 @@ export const mutants: readonly Mutant[] = [
   // ------------------------------------------------------------ CPU multiplier
   {
     name: "mult-phase-rotated-backwards",
-    file: MULT,
+    file: OP_PHASE,
     find: "const [c, s] = cosSin(p.theta);",
     replace: "const [c, s] = cosSin(-p.theta);",
     why: "Thought the inverse transform conjugates, so the rotation needed -θ to come out as +θ.",
   },
   {
     name: "mult-gmm-imag-not-masked",
-    file: MULT,
-    find: "foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
-    replace: "foldGmm(re, null, rows, cols, p.gaussians.length, H, V, this.row);",
+    file: OP_GMM,
+    find: "foldGmm(t.re, cx ? t.im : null, rows, cols, p.gaussians.length, t.H, t.V, t.row);",
+    replace: "foldGmm(t.re, null, rows, cols, p.gaussians.length, t.H, t.V, t.row);",
     why: "The GMM mask is real, so only the real part of the multiplier seemed to need it.",
   },
   {
     name: "mult-gmm-keepdc-real-only",
     file: MULT,
-    find: lines(
-      "          foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
-      "        }",
-      "        if (op.keepDC) [re[0], im[0]] = [dcRe, dcIm];",
-    ),
-    replace: lines(
-      "          foldGmm(re, cx ? im : null, rows, cols, p.gaussians.length, H, V, this.row);",
-      "        }",
-      "        if (op.keepDC) re[0] = dcRe;",
-    ),
+    find: "if (m.keepsDC!(op)) [re[0], im[0]] = [dcRe, dcIm];",
+    replace: "if (m.keepsDC!(op)) re[0] = dcRe;",
     why: "A real mask only touches the real part, forgetting an earlier phase shift made the DC multiplier complex.",
   },
   {
     name: "mult-amplitude-imag-not-scaled",
-    file: MULT,
-    find: "        if (cx) { for (let d = 0; d < n; d++) im[d] *= field[d]; }\n",
+    file: OP_AMP,
+    find: "    if (t.complex) { for (let d = 0; d < n; d++) im[d] *= field[d]; }\n",
     replace: "",
     why: "Scaled the real part only, thinking of the multiplier as real as it is without a phase shift.",
   },
   {
     name: "mult-rfm-drops-dc",
-    file: MULT,
-    find: "        [re[0], im[0]] = [dcRe, dcIm]; // DC is always kept\n",
-    replace: "",
+    file: OP_RFM,
+    find: "keepsDC: () => true, // DC is always kept",
+    replace: "keepsDC: () => false,",
     why: "Counted on bin 0's uniform rarely being <= q instead of keeping DC explicitly.",
   },
   {
     name: "mult-amplitude-low-end-only",
-    file: MULT,
+    file: OP_AMP,
     find: "fieldUniforms(k0, k1, p.key.sample, p.key.op, field, n, op.range[0], op.range[1]);",
     replace: "fieldUniforms(k0, k1, p.key.sample, p.key.op, field, n, op.range[0], op.range[0]);",
     why: "Copy-pasted the range's first end for both bounds.",
   },
   {
     name: "mult-phase-ignores-keepdc",
-    file: MULT,
-    find: lines("        this.complex = true;", "        if (op.keepDC) [re[0], im[0]] = [dcRe, dcIm];"),
-    replace: "        this.complex = true;",
+    file: OP_PHASE,
+    find: "keepsDC: (op) => op.keepDC,",
+    replace: "keepsDC: () => false,",
     why: "A phase shift keeps every magnitude, so the DC bin seemed safe without restoring it.",
   },
 
   // ------------------------------------------------------------ spatial ops
   {
     name: "normalize-channel0-mean",
-    file: KERNEL,
-    find: "const m = op.mean[j], sd = op.std[j], s = base + c * plane;",
-    replace: "const m = op.mean[0], sd = op.std[j], s = base + c * plane;",
+    file: OP_NORM,
+    find: "const m = op.mean[j], sd = op.std[j], s = c * plane;",
+    replace: "const m = op.mean[0], sd = op.std[j], s = c * plane;",
     why: "Left the mean at index 0 from when normalize took one value for all channels.",
   },
   {
     name: "normalize-multiplies-by-std",
-    file: KERNEL,
+    file: OP_NORM,
     find: "data[i] = (data[i] - m) / sd;",
     replace: "data[i] = (data[i] - m) * sd;",
     why: "Mixed normalize up with its inverse (denormalize multiplies by std).",
   },
   {
     name: "clamp-idiomatic-min-max",
-    file: KERNEL,
+    file: OP_CLAMP,
     find: "data[i] = x >= lo ? (x <= hi ? x : hi) : lo;",
     replace: "data[i] = Math.min(hi, Math.max(lo, x));",
     why: "Rewrote the clamp the idiomatic way, not knowing Math.max lets NaN through.",
@@ -316,21 +313,21 @@ export const mutants: readonly Mutant[] = [
   // ------------------------------------------------------------ spec codec
   {
     name: "codec-gmm-keepdc-default-false",
-    file: CODEC,
-    find: lines("  keepDC: f(bool, true),", "  p: f(probability, 1),", "  precision:"),
-    replace: lines("  keepDC: f(bool, false),", "  p: f(probability, 1),", "  precision:"),
+    file: OP_GMM,
+    find: "  keepDC: f(bool, true),\n",
+    replace: "  keepDC: f(bool, false),\n",
     why: "Matched lightly's behaviour (which does not keep DC) as the default.",
   },
   {
     name: "codec-range-order-unchecked",
-    file: CODEC,
+    file: CODEC_KIT,
     find: "      if (u[0] > u[1]) return t.failure(u, c, shape);\n",
     replace: "",
     why: "Each end was validated, so the pair looked validated too.",
   },
   {
     name: "codec-number-array-foreach",
-    file: CODEC,
+    file: CODEC_KIT,
     find: lines(
       "      for (let i = 0; i < u.length; i++) {",
       "        const x = u[i]; // a hole reads as undefined and is refused at its index",
@@ -350,26 +347,23 @@ export const mutants: readonly Mutant[] = [
   },
   {
     name: "codec-own-property-check-dropped",
-    file: CODEC,
+    file: CODEC_KIT,
     find: "return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;",
     replace: "return (o as Record<string, unknown>)[key];",
     why: "inherited() already reports inherited keys, so the own-property check looked redundant.",
   },
   {
     name: "codec-gain-normalize-max-std",
-    file: CODEC,
-    find: "b = (b + Math.max(...op.mean.map(Math.abs))) / Math.min(...op.std);",
-    replace: "b = (b + Math.max(...op.mean.map(Math.abs))) / Math.max(...op.std);",
+    file: OP_NORM,
+    find: "gain: (op, b) => (b + Math.max(...op.mean.map(Math.abs))) / Math.min(...op.std),",
+    replace: "gain: (op, b) => (b + Math.max(...op.mean.map(Math.abs))) / Math.max(...op.std),",
     why: "Wrote max for both reductions by symmetry, though the gain is largest for the smallest std.",
   },
   {
     name: "codec-clamp-min-le-max-dropped",
-    file: CODEC,
-    find: lines(
-      "}, [",
-      '  (o) => (o.min as number) <= (o.max as number) ? null : ["max", o.max, `a number >= min (${o.min})`],',
-      "]);",
-    ),
+    file: OP_CLAMP,
+    find:
+      '}, [\n  (o) => (o.min as number) <= (o.max as number) ? null : ["max", o.max, `a number >= min (${o.min})`],\n]);',
     replace: "});",
     why: "A clamp with min > max looked harmless (it just clamps everything to one end).",
   },
@@ -384,9 +378,9 @@ export const mutants: readonly Mutant[] = [
   },
   {
     name: "validate-u0-gt-height",
-    file: VALIDATE,
-    find: "(u0 as number) >= height",
-    replace: "(u0 as number) > height",
+    file: OP_GMM,
+    find: "x < c.height,",
+    replace: "x <= c.height,",
     why: "An off-by-one on the row index: H looked like a valid last row.",
   },
   {
@@ -398,9 +392,9 @@ export const mutants: readonly Mutant[] = [
   },
   {
     name: "codec-gain-clamp-ignored",
-    file: CODEC,
-    find: "        b = Math.max(at(-b), at(b));",
-    replace: "        b = Math.max(b, Math.abs(op.min), Math.abs(op.max));",
+    file: OP_CLAMP,
+    find: "return Math.max(at(-b), at(b));",
+    replace: "return Math.max(b, Math.abs(op.min), Math.abs(op.max));",
     why: "Took a clamp's bound as the larger of what came in and its ends, forgetting that it caps what came in.",
   },
 ];

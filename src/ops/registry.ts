@@ -1,0 +1,59 @@
+/**
+ * The op registry: every op, listed once. The codec, the sampler, the replay
+ * check, the CPU backend, the WebGPU planner and `./testing` iterate it. To
+ * add an op, write its module (src/ops/<op>/mod.ts, with its WGSL snippet)
+ * and add one line below.
+ *
+ * @module
+ */
+
+import type { AnyOpModule } from "./module.ts";
+import { gmmModule } from "./gmm/mod.ts";
+import { amplitudeRescaleModule } from "./amplitude_rescale/mod.ts";
+import { phaseShiftModule } from "./phase_shift/mod.ts";
+import { randomFrequencyMaskModule } from "./random_frequency_mask/mod.ts";
+import { normalizeModule } from "./normalize/mod.ts";
+import { clampModule } from "./clamp/mod.ts";
+
+/** Every op module, in the order the docs list them. */
+export const OPS = [
+  gmmModule,
+  amplitudeRescaleModule,
+  phaseShiftModule,
+  randomFrequencyMaskModule,
+  normalizeModule,
+  clampModule,
+] as const;
+
+type Registered = typeof OPS[number];
+type OpOf<M> = M extends { readonly codec: { readonly _A: infer O } } ? O : never;
+type ParamsOf<M> = M extends { sample(op: never, d: never): infer P } ? P : never;
+
+/** Any op. */
+export type Op = OpOf<Registered>;
+/** The tag of an op. */
+export type OpName = Op["op"];
+/** Parameters of one op for one sample. */
+export type OpParams = ParamsOf<Registered>;
+
+const BY_NAME: ReadonlyMap<string, AnyOpModule> = new Map(OPS.map((m) => [m.name, m as AnyOpModule]));
+
+/** The names of all ops. */
+export const OP_NAMES: readonly OpName[] = OPS.map((m) => m.name);
+
+/** The module of an op name (undefined for an unknown name). */
+export function moduleNamed(name: string): AnyOpModule | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The module of a (validated) op. */
+export function moduleOf(op: { readonly op: string }): AnyOpModule {
+  const m = BY_NAME.get(op.op);
+  if (!m) throw new TypeError(`unknown op ${JSON.stringify(op.op)}`);
+  return m;
+}
+
+/** Whether an op acts on the spectrum. */
+export function isFrequency(op: { readonly op: string }): boolean {
+  return moduleOf(op).stage === "frequency";
+}
