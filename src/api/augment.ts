@@ -153,7 +153,7 @@ export function augmentTask<T extends RealArray>(
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
+      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))),
       TE.chain((x) => {
         const shape = { channels: x.b.channels, height: x.b.height, width: x.b.width };
         return flow(() => kernelFor(x.p, shape, x.r, x.o.workers), TE.map((kernel) => ({ ...x, kernel })));

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { cpuOnlyOp } from "../ops/registry.ts";
 import * as E from "fp-ts/lib/Either.js";
 import { fail, type FreqaugError } from "../errors/error.ts";
 import { type GpuContext, gpuContext } from "../webgpu/device.ts";
@@ -33,12 +34,27 @@ export function validateBackend(name: unknown): E.Either<FreqaugError, BackendNa
     : fail("backend", "backend", name, `"auto", "webgpu" or "cpu"`);
 }
 
-/** Resolves a backend name to a backend; `webgpu` without an adapter is an error. */
+/**
+ * Resolves a backend name to a backend; `webgpu` without an adapter, or for a
+ * pipeline with an op that has no WebGPU plan, is an error (`auto` chooses the
+ * CPU backend then).
+ */
 export async function resolveBackend(
   name: BackendName,
   quiet = false,
+  ops: readonly { readonly op: string }[] = [],
 ): Promise<E.Either<FreqaugError, Resolved>> {
   if (name === "cpu") return E.right({ kind: "cpu", why: "asked for" });
+  const cpuOnly = cpuOnlyOp(ops);
+  if (cpuOnly && name === "webgpu") {
+    return fail(
+      "backend",
+      `ops[${cpuOnly[0]}]`,
+      cpuOnly[1],
+      `an op with a WebGPU plan (${cpuOnly[1]} runs on the CPU backend only); use "cpu" or "auto"`,
+    );
+  }
+  if (cpuOnly) return E.right(announce({ kind: "cpu", why: `${cpuOnly[1]} has no WebGPU plan yet` }, quiet));
   const ctx = await gpuContext();
   if (name === "webgpu") {
     if (!ctx) {
@@ -61,9 +77,14 @@ export async function resolveBackend(
       why: `the WebGPU adapter (${ctx.adapter.description}) is a software fallback, slower than the CPU backend`,
     };
   } else chosen = { kind: "webgpu", ctx, why: ctx.adapter.description };
+  return E.right(announce(chosen, quiet));
+}
+
+/** Says once, on stderr, what `auto` chose. */
+function announce(chosen: Resolved, quiet: boolean): Resolved {
   if (!told && !quiet) {
     told = true;
     console.error(`freqaug: backend "auto" runs on ${chosen.kind} (${chosen.why})`);
   }
-  return E.right(chosen);
+  return chosen;
 }

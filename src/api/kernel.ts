@@ -13,6 +13,8 @@ import { describeException, fail, FreqaugError, orThrow } from "../errors/error.
 import type { TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeWith, SpecCodec } from "../spec/codec.ts";
+import { outputShape } from "../dsl/stages.ts";
+import { cpuOnlyOp } from "../ops/registry.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { Lru } from "../math/lru.ts";
 import { sampleParams } from "../params/sample.ts";
@@ -126,6 +128,8 @@ export interface Kernel {
   readonly backend: "cpu" | "webgpu";
   /** The shape it takes. */
   readonly shape: KernelShape;
+  /** The shape of its results (differs from `shape` after a `randomResizedCrop`). */
+  readonly outputShape: KernelShape;
   /** The pipeline. */
   readonly pipeline: Pipeline;
   /** Runs a batch of the kernel's shape, as a TaskEither that never rejects. */
@@ -378,6 +382,15 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
     ),
     E.chain((s) => E.map(() => s)(validateChannels(p, s.channels))),
     E.chain((s) => {
+      const cpuOnly = cpuOnlyOp(p.ops);
+      if (cpuOnly) {
+        return fail<KernelShape>(
+          "backend",
+          `pipeline.ops[${cpuOnly[0]}]`,
+          cpuOnly[1],
+          `an op with a WebGPU plan (${cpuOnly[1]} runs on the CPU backend only)`,
+        );
+      }
       const why = unplannable(s, limits);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
@@ -387,7 +400,10 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
 
 class CpuKernel implements Kernel {
   readonly backend = "cpu" as const;
-  constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, private readonly workers?: number) {}
+  readonly outputShape: KernelShape;
+  constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, private readonly workers?: number) {
+    this.outputShape = outputShape(pipeline, shape);
+  }
 
   runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
     return guarded("cpu", () =>
@@ -400,7 +416,7 @@ class CpuKernel implements Kernel {
             const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
               workers: this.workers,
             });
-            const images = { ...this.shape, count: batch.count, data: data as T };
+            const images = { ...outputShape(this.pipeline, this.shape), count: batch.count, data: data as T };
             return withParams(images, "cpu", prep.seed, () => params);
           }, (e) => asError(e, "cpu"))
         ),
@@ -420,7 +436,10 @@ class CpuKernel implements Kernel {
 
 class WebGpuKernel implements Kernel {
   readonly backend = "webgpu" as const;
-  constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, readonly gpu: GpuKernel) {}
+  readonly outputShape: KernelShape;
+  constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, readonly gpu: GpuKernel) {
+    this.outputShape = outputShape(pipeline, shape);
+  }
 
   runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
     return guarded("webgpu", () =>
@@ -437,7 +456,7 @@ class WebGpuKernel implements Kernel {
               params: prep.params,
             });
             const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
-            const images = { ...this.shape, count: batch.count, data };
+            const images = { ...outputShape(this.pipeline, this.shape), count: batch.count, data };
             return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep));
           }, (e) => asError(e, "webgpu"))
         ),
@@ -466,6 +485,8 @@ export function compileResolved(
 ): TaskEither<FreqaugError, Kernel> {
   if (backend.kind === "cpu") return TE.right(new CpuKernel(pipeline, shape, workers));
   const ctx = backend.ctx;
+  const cpuOnly = cpuOnlyOp(pipeline.ops);
+  if (cpuOnly) return TE.left(gpuError("ops with a WebGPU plan", `${cpuOnly[1]} runs on the CPU backend only`));
   const why = unplannable(shape, ctx.limits);
   if (why) return TE.left(gpuError("a shape this adapter can transform", why));
   return TE.tryCatch(
@@ -495,7 +516,7 @@ export function compileTask(
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true), TE.map((r) => ({ ...x, r })))),
+      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))),
       TE.chain(({ o, p, s, r }) => compileResolved(p, s, r, o.workers)),
     );
   });

@@ -18,6 +18,13 @@ export { gmm, type GmmOptions, type RangeLike } from "../ops/gmm/mod.ts";
 export { normalize, type NormalizeOptions } from "../ops/normalize/mod.ts";
 export { phaseShift, type PhaseShiftOptions } from "../ops/phase_shift/mod.ts";
 export { randomFrequencyMask, type RandomFrequencyMaskOptions } from "../ops/random_frequency_mask/mod.ts";
+export { randomResizedCrop, type RandomResizedCropOptions } from "../ops/random_resized_crop/mod.ts";
+export { horizontalFlip, type HorizontalFlipOptions } from "../ops/horizontal_flip/mod.ts";
+export { verticalFlip, type VerticalFlipOptions } from "../ops/vertical_flip/mod.ts";
+export { colorJitter, type ColorJitterOptions } from "../ops/color_jitter/mod.ts";
+export { grayscale, type GrayscaleOptions } from "../ops/grayscale/mod.ts";
+export { gaussianBlur, type GaussianBlurOptions } from "../ops/gaussian_blur/mod.ts";
+export { solarize, type SolarizeOptions } from "../ops/solarize/mod.ts";
 
 /**
  * Validates a list of ops (or pipelines, which are spliced in) as a pipeline:

@@ -21,6 +21,13 @@ export type { PhaseShiftOp } from "../ops/phase_shift/mod.ts";
 export type { RandomFrequencyMaskOp } from "../ops/random_frequency_mask/mod.ts";
 export type { NormalizeOp } from "../ops/normalize/mod.ts";
 export type { ClampOp } from "../ops/clamp/mod.ts";
+export type { RandomResizedCropOp } from "../ops/random_resized_crop/mod.ts";
+export type { HorizontalFlipOp } from "../ops/horizontal_flip/mod.ts";
+export type { VerticalFlipOp } from "../ops/vertical_flip/mod.ts";
+export type { ColorJitterOp } from "../ops/color_jitter/mod.ts";
+export type { GrayscaleOp } from "../ops/grayscale/mod.ts";
+export type { GaussianBlurOp } from "../ops/gaussian_blur/mod.ts";
+export type { SolarizeOp } from "../ops/solarize/mod.ts";
 
 /** Ops that act on the half-spectrum (they fold into one multiplier per bin). */
 export type FrequencyOp = GmmOp | AmplitudeRescaleOp | PhaseShiftOp | RandomFrequencyMaskOp;

@@ -192,8 +192,8 @@ export interface OpModule<
   keepsDC?(op: O): boolean;
   /** Spatial ops: applies the op to one image (in place, or into a new image it returns). */
   apply?(op: O, p: P, img: WorkImage, ws: Workspace): WorkImage;
-  /** How it runs on WebGPU. */
-  readonly gpu: GpuOp<O, P>;
+  /** How it runs on WebGPU (absent: the op runs on the CPU backend only, and `auto` chooses it). */
+  readonly gpu?: GpuOp<O, P>;
   /** Realistic valid ops, for property tests. */
   arbitrary(k: ArbKit): Arbitrary<O>;
 }

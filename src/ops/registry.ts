@@ -14,6 +14,13 @@ import { phaseShiftModule } from "./phase_shift/mod.ts";
 import { randomFrequencyMaskModule } from "./random_frequency_mask/mod.ts";
 import { normalizeModule } from "./normalize/mod.ts";
 import { clampModule } from "./clamp/mod.ts";
+import { randomResizedCropModule } from "./random_resized_crop/mod.ts";
+import { horizontalFlipModule } from "./horizontal_flip/mod.ts";
+import { verticalFlipModule } from "./vertical_flip/mod.ts";
+import { colorJitterModule } from "./color_jitter/mod.ts";
+import { grayscaleModule } from "./grayscale/mod.ts";
+import { gaussianBlurModule } from "./gaussian_blur/mod.ts";
+import { solarizeModule } from "./solarize/mod.ts";
 
 /** Every op module, in the order the docs list them. */
 export const OPS = [
@@ -23,6 +30,13 @@ export const OPS = [
   randomFrequencyMaskModule,
   normalizeModule,
   clampModule,
+  randomResizedCropModule,
+  horizontalFlipModule,
+  verticalFlipModule,
+  colorJitterModule,
+  grayscaleModule,
+  gaussianBlurModule,
+  solarizeModule,
 ] as const;
 
 type Registered = typeof OPS[number];
@@ -51,6 +65,12 @@ export function moduleOf(op: { readonly op: string }): AnyOpModule {
   const m = BY_NAME.get(op.op);
   if (!m) throw new TypeError(`unknown op ${JSON.stringify(op.op)}`);
   return m;
+}
+
+/** The first op of a pipeline that has no WebGPU plan, as `[index, name]`, or null. */
+export function cpuOnlyOp(ops: readonly { readonly op: string }[]): [number, string] | null {
+  const i = ops.findIndex((op) => moduleOf(op).gpu === undefined);
+  return i < 0 ? null : [i, ops[i].op];
 }
 
 /** Whether an op acts on the spectrum. */

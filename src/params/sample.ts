@@ -5,6 +5,7 @@
  */
 
 import type { Pipeline } from "../dsl/types.ts";
+import { shapesOf } from "../dsl/stages.ts";
 import { moduleOf, type Op, type OpParams } from "../ops/registry.ts";
 import { scalarBits, scalarUnit, seedKey } from "./keys.ts";
 import type { SampleParams } from "./types.ts";
@@ -54,11 +55,13 @@ export function sampleParams(
 ): SampleParams[] {
   const { seed, count, height, width, offset = 0 } = options;
   const [k0, k1] = seedKey(seed);
+  // Each op draws for the shape it sees (a randomResizedCrop before it changes it).
+  const shapes = shapesOf(pipeline, { channels: 1, height, width });
   const out: SampleParams[] = [];
   for (let s = 0; s < count; s++) {
     const n = offset + s;
     out.push(
-      pipeline.ops.map((op, index) => sampleOp(op, index, k0, k1, seed, n, height, width)),
+      pipeline.ops.map((op, index) => sampleOp(op, index, k0, k1, seed, n, shapes[index].height, shapes[index].width)),
     );
   }
   return out;

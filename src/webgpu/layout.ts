@@ -20,7 +20,7 @@ export const FREQ_BLOCK = 10;
 
 /** Words of an op's consts block. */
 export function blockSize(op: Op, channels: number): number {
-  return isFrequencyOp(op) ? FREQ_BLOCK : moduleOf(op).gpu.constWords(op, channels);
+  return isFrequencyOp(op) ? FREQ_BLOCK : moduleOf(op).gpu!.constWords(op, channels);
 }
 
 /** Offsets of each op's consts block; word 0 is the table stride. Structure only. */
@@ -35,7 +35,7 @@ export function constOffsets(pipeline: Pipeline, channels: number): number[] {
 
 /** Words of an op's entry in a sample's parameter table (0 for spatial ops). */
 export function tableSize(op: Op, height: number, width: number): number {
-  return moduleOf(op).gpu.tableWords?.(op, height, width) ?? 0;
+  return moduleOf(op).gpu!.tableWords?.(op, height, width) ?? 0;
 }
 
 /** Threshold t such that an op applies when draw 0's 24-bit uniform m < t (exact: m < p 2^24). */
@@ -64,7 +64,7 @@ export function buildConsts(
       words[o + 2] = appliedThreshold(op.p);
       stride += tableSize(op, shape.height, shape.width);
     }
-    m.gpu.writeConsts(op, { u32: (i, v) => (words[o + i] = v), f32: (i, v) => (f[o + i] = v) }, shape);
+    m.gpu!.writeConsts(op, { u32: (i, v) => (words[o + i] = v), f32: (i, v) => (f[o + i] = v) }, shape);
   });
   words[0] = stride;
   return { words, stride };
@@ -89,7 +89,7 @@ export function fillTable(
       const b = s * stride + consts[offsets[index] + 1];
       const p = sample[index];
       table[b] = p.applied ? 1 : 0;
-      moduleOf(op).gpu.fillTable?.(p, table, f, b);
+      moduleOf(op).gpu!.fillTable?.(p, table, f, b);
     });
   });
 }

@@ -225,12 +225,12 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const stages = stagesOf(pipeline);
   const freqStages = stages.filter((s) => s.kind === "frequency");
   // Each op's snippet once, in the order the ops first appear.
-  const snippets = [...new Set(pipeline.ops.map((op) => moduleOf(op).gpu.wgsl))];
+  const snippets = [...new Set(pipeline.ops.map((op) => moduleOf(op).gpu!.wgsl))];
   const library = [commonWgsl, fftWgsl, paramsWgsl, ...snippets].join("\n");
   const label = (index: number) => `${pipeline.ops[index].op}#${index}`;
 
   const spatialFn = (name: string, ops: readonly number[], withCh: boolean) => {
-    const body = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.point!(u(offsets[i]), pipeline.ops[i])}`);
+    const body = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.point!(u(offsets[i]), pipeline.ops[i])}`);
     return [
       `fn ${name}(x: f32, ch: u32) -> f32 {`,
       "  var y = x;",
@@ -299,7 +299,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
 
   const freqIndices = pipeline.ops.map((op, i) => (isFrequencyOp(op) ? i : -1)).filter((i) => i >= 0);
-  const genBody = freqIndices.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.gen!(u(offsets[i]), pipeline.ops[i])}`);
+  const genBody = freqIndices.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.gen!(u(offsets[i]), pipeline.ops[i])}`);
 
   const passes: PassPlan[] = [];
   freqStages.forEach((stage, si) => {
@@ -329,7 +329,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
       workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq) + (first ? count : 0),
     });
-    const multBody = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu.mult!(u(offsets[i]), pipeline.ops[i])}`);
+    const multBody = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.mult!(u(offsets[i]), pipeline.ops[i])}`);
     const mult = [
       "fn mult(s: u32, u: u32, v: u32) -> vec2<f32> {",
       "  var m = vec2<f32>(INV_HW, 0.0);",
