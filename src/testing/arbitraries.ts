@@ -27,6 +27,13 @@ import { phaseShiftModule } from "../ops/phase_shift/mod.ts";
 import { randomFrequencyMaskModule } from "../ops/random_frequency_mask/mod.ts";
 import { normalizeModule } from "../ops/normalize/mod.ts";
 import { clampModule } from "../ops/clamp/mod.ts";
+import { randomResizedCropModule } from "../ops/random_resized_crop/mod.ts";
+import { horizontalFlipModule } from "../ops/horizontal_flip/mod.ts";
+import { verticalFlipModule } from "../ops/vertical_flip/mod.ts";
+import { colorJitterModule } from "../ops/color_jitter/mod.ts";
+import { grayscaleModule } from "../ops/grayscale/mod.ts";
+import { gaussianBlurModule } from "../ops/gaussian_blur/mod.ts";
+import { solarizeModule } from "../ops/solarize/mod.ts";
 import { encodeSpec, type SpecJson } from "../spec/spec.ts";
 
 const f32 = Math.fround;
@@ -246,6 +253,33 @@ export function arbSpatialOp(
   channels = 3,
 ): Arbitrary<NormalizeOp | ClampOp> {
   return fc.oneof(arbNormalize(channels), arbClamp());
+}
+
+/**
+ * Valid ops of the view around the frequency stage (lightly's FDA view):
+ * randomResizedCrop, flips, colorJitter, grayscale, gaussianBlur, solarize —
+ * each with realistic parameters from its module (colour ops only for 1 or 3
+ * channels).
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbViewOp } from "@freqaug/freqaug/testing";
+ * const ops = fc.sample(arbViewOp(3), { numRuns: 5, seed: 1 });
+ * ```
+ */
+export function arbViewOp(channels = 3): Arbitrary<Op> {
+  const k = kit(channels);
+  const mods = [
+    randomResizedCropModule,
+    horizontalFlipModule,
+    verticalFlipModule,
+    colorJitterModule,
+    grayscaleModule,
+    gaussianBlurModule,
+    solarizeModule,
+  ].filter((m) => !m.channels || m.channels(m as never, channels) === null);
+  return fc.oneof(...mods.map((m) => (m.arbitrary as (k: ArbKit) => Arbitrary<Op>)(k)));
 }
 
 /**

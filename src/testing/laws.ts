@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { augment, type AugmentOptions } from "../api/augment.ts";
 import type { Batch } from "../api/validate.ts";
 import type { FrequencyOp, GmmOp, Pipeline } from "../dsl/types.ts";
-import { pipe } from "../dsl/ops.ts";
+import { colorJitter, gaussianBlur, pipe } from "../dsl/ops.ts";
 import { gmmMask } from "../math/gmm.ts";
 import { rfft2 } from "../math/rfft2.ts";
 import { sampleParams } from "../params/sample.ts";
@@ -468,5 +468,161 @@ export function specRoundTrips(pipeline: Pipeline): void {
       isDeepStrictEqual(back.right, pipeline),
       () => `round trip changed the pipeline: ${text}`,
     );
+  }
+}
+
+const CPU: AugmentOptions = { backend: "cpu", workers: 0 };
+
+/**
+ * A flip applied twice (p = 1) gives back the batch exactly; once, it is a
+ * mirror image (the law fails on a batch that is its own mirror only if the
+ * flip does nothing at all).
+ *
+ * @example
+ * ```ts
+ * import { flipTwiceIsIdentity } from "@freqaug/freqaug/testing";
+ * const batch = { data: Float32Array.from({ length: 12 }, (_, i) => i / 12), count: 1, channels: 1, height: 3, width: 4 };
+ * await flipTwiceIsIdentity("horizontalFlip", batch);
+ * ```
+ */
+export async function flipTwiceIsIdentity(
+  flip: "horizontalFlip" | "verticalFlip",
+  batch: Batch<Float32Array | Float64Array>,
+  options: AugmentOptions = CPU,
+): Promise<void> {
+  const op = { op: flip, p: 1 } as const;
+  const once = await augment(pipe(op), batch, { ...options, seed: 1 });
+  const twice = await augment(pipe(op, op), batch, { ...options, seed: 1 });
+  check(sameBytes(twice.images.data, batch.data), () => `${flip} twice changed the batch`);
+  const { height: H, width: W } = batch;
+  for (let i = 0; i < batch.data.length; i++) {
+    const x = i % W, y = Math.floor(i / W) % H, base = i - x - y * W;
+    const j = flip === "horizontalFlip" ? base + y * W + (W - 1 - x) : base + (H - 1 - y) * W + x;
+    check(Object.is(once.images.data[i], batch.data[j]), () => `${flip}: value ${i} is not the mirror of ${j}`);
+  }
+}
+
+/**
+ * After `grayscale` (p = 1) on a 3-channel batch, the channels of every pixel
+ * are equal, and equal to its luma 0.2989 r + 0.587 g + 0.114 b (within `tol`).
+ *
+ * @example
+ * ```ts
+ * import { grayscaleChannelsEqual } from "@freqaug/freqaug/testing";
+ * const batch = { data: Float32Array.from({ length: 12 }, (_, i) => (i % 5) / 5), count: 1, channels: 3, height: 2, width: 2 };
+ * await grayscaleChannelsEqual(batch);
+ * ```
+ */
+export async function grayscaleChannelsEqual(
+  batch: Batch<Float32Array | Float64Array>,
+  tol = 1e-6,
+  options: AugmentOptions = CPU,
+): Promise<void> {
+  check(batch.channels === 3, () => `grayscaleChannelsEqual needs 3 channels, not ${batch.channels}`);
+  const { images } = await augment(pipe({ op: "grayscale", p: 1 }), batch, { ...options, seed: 1 });
+  const plane = batch.height * batch.width, x = batch.data, y = images.data;
+  for (let n = 0; n < batch.count; n++) {
+    for (let i = 0; i < plane; i++) {
+      const b = n * 3 * plane + i;
+      const l = 0.2989 * x[b] + 0.587 * x[b + plane] + 0.114 * x[b + 2 * plane];
+      check(y[b] === y[b + plane] && y[b] === y[b + 2 * plane], () => `pixel ${n}:${i}: channels differ`);
+      check(Math.abs(y[b] - l) <= tol, () => `pixel ${n}:${i}: ${y[b]} is not the luma ${l}`);
+    }
+  }
+}
+
+/**
+ * `solarize` (p = 1) with a threshold t >= 0.5 is idempotent on values in
+ * [0, 1]: a value x >= t becomes 1 - x <= 1 - t <= t, which the second pass
+ * leaves alone (below 0.5 it is not: x in [t, 1 - t] is inverted back). Note
+ * that solarizing twice is not the identity.
+ *
+ * @example
+ * ```ts
+ * import { solarizeIsIdempotent } from "@freqaug/freqaug/testing";
+ * const batch = { data: Float32Array.from({ length: 16 }, (_, i) => i / 15), count: 1, channels: 1, height: 4, width: 4 };
+ * await solarizeIsIdempotent(0.6, batch);
+ * ```
+ */
+export async function solarizeIsIdempotent(
+  threshold: number,
+  batch: Batch<Float32Array | Float64Array>,
+  options: AugmentOptions = CPU,
+): Promise<void> {
+  check(threshold >= 0.5 && threshold <= 1, () => `the law needs a threshold in [0.5, 1], not ${threshold}`);
+  const op = { op: "solarize", threshold, p: 1 } as const;
+  const once = await augment(pipe(op), batch, { ...options, seed: 1 });
+  const twice = await augment(pipe(op, op), batch, { ...options, seed: 1 });
+  for (let i = 0; i < batch.data.length; i++) {
+    const x = batch.data[i];
+    if (x < 0 || x > 1 || (threshold === 0.5 && x === 0.5)) continue;
+    check(
+      Object.is(twice.images.data[i], once.images.data[i]),
+      () => `value ${i} (${x}): ${once.images.data[i]} then ${twice.images.data[i]}`,
+    );
+  }
+}
+
+/**
+ * A Gaussian blur keeps each channel's mean, up to what its reflect padding
+ * moves at the border: with radius r, at most the fraction of pixels within r
+ * of an edge times the largest |value| difference (checked at `tol` plus that).
+ *
+ * @example
+ * ```ts
+ * import { blurKeepsMeans } from "@freqaug/freqaug/testing";
+ * const batch = { data: Float32Array.from({ length: 400 }, (_, i) => (i % 7) / 7), count: 1, channels: 1, height: 20, width: 20 };
+ * await blurKeepsMeans(1, batch);
+ * ```
+ */
+export async function blurKeepsMeans(
+  sigma: number,
+  batch: Batch<Float32Array | Float64Array>,
+  tol = 1e-6,
+  options: AugmentOptions = CPU,
+): Promise<void> {
+  const { images } = await augment(pipe(gaussianBlur({ sigma, p: 1 })), batch, { ...options, seed: 1 });
+  const r = Math.ceil(3 * sigma), { height: H, width: W } = batch;
+  const inner = Math.max(0, H - 2 * r) * Math.max(0, W - 2 * r);
+  const border = 1 - inner / (H * W);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of batch.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const before = channelMeans(batch), after = channelMeans(images);
+  before.forEach((m, j) => {
+    const allowed = tol + border * (hi - lo);
+    check(Math.abs(after[j] - m) <= allowed, () => `plane ${j}: mean ${m} became ${after[j]} (allowed ${allowed})`);
+  });
+}
+
+/**
+ * colorJitter with brightness exactly 1 (and nothing else) is the identity on
+ * values in [0, 1] (outside, torchvision's blend clamps them).
+ *
+ * @example
+ * ```ts
+ * import { brightnessOneIsIdentity } from "@freqaug/freqaug/testing";
+ * const batch = { data: Float32Array.from({ length: 12 }, (_, i) => i / 11), count: 1, channels: 3, height: 2, width: 2 };
+ * await brightnessOneIsIdentity(batch);
+ * ```
+ */
+export async function brightnessOneIsIdentity(
+  batch: Batch<Float32Array | Float64Array>,
+  options: AugmentOptions = CPU,
+): Promise<void> {
+  // Replayed with a brightness factor of exactly 1 and the other three skipped.
+  const params = Array.from({ length: batch.count }, () => [{
+    op: "colorJitter" as const,
+    applied: true,
+    order: [0, 1, 2, 3],
+    brightness: 1,
+    contrast: null,
+    saturation: null,
+    hue: null,
+  }]);
+  const r = await augment(pipe(colorJitter()), batch, { ...options, params });
+  for (let i = 0; i < batch.data.length; i++) {
+    const x = batch.data[i];
+    const want = Math.min(1, Math.max(0, x));
+    check(Object.is(r.images.data[i], want), () => `value ${i}: ${x} became ${r.images.data[i]}`);
   }
 }

@@ -34,12 +34,12 @@ export function axisWeights(inSize: number, outSize: number, antialias: boolean)
       const x = Math.max(0, scale * (i + 0.5) - 0.5);
       const i0 = Math.min(Math.floor(x), inSize - 1);
       const i1 = Math.min(i0 + 1, inSize - 1);
-      const l = Math.min(x - i0, 1);
+      const l = x - i0;
       start[i] = i0;
-      count[i] = 2;
-      weights[2 * i] = 1 - l;
+      // At the last input sample both taps read it: one tap of weight 1.
+      count[i] = i1 === i0 ? 1 : 2;
+      weights[2 * i] = i1 === i0 ? 1 : 1 - l;
       weights[2 * i + 1] = i1 === i0 ? 0 : l;
-      if (i1 === i0) weights[2 * i] = 1;
     }
     return { start, count, weights, stride: 2 };
   }
