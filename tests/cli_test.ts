@@ -331,8 +331,8 @@ Deno.test("cli demo --in: the user's images, their contact sheet and params.json
     assert.match(r.stdout, /processed 8, skipped 0, failed 0/);
     const sheet = decode(await Deno.readFile(`${dir}/demo/contact-sheet.png`));
     assert.equal(sheet.width, 8 + 6 * 168);
-    // Four rows at most.
-    assert.ok(sheet.height >= 30 + 4 * 182 && sheet.height < 30 + 5 * 182, `${sheet.height}`);
+    // Four rows of inputs at most, and the row of fdaView1() views.
+    assert.ok(sheet.height >= 30 + 5 * 182 && sheet.height < 30 + 6 * 182, `${sheet.height}`);
     assert.equal((await Deno.readTextFile(`${dir}/demo/params.jsonl`)).trim().split("\n").length, 16);
     assert.ok((await outputs(`${dir}/demo`)).has("deeper/q0.v1.png"));
   } finally {

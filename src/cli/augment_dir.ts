@@ -123,13 +123,16 @@ export async function augmentDir(
     }
     // Encode and write every output on the codec workers, then record the
     // parameters of each input whose outputs all landed.
+    // The outputs' shape: a randomResizedCrop in the pipeline changes it.
+    const { height: oh, width: ow } = result.images;
+    const outPer = 3 * oh * ow;
     const written = items.map((it, i) =>
       Promise.all(it.outs.map((o, v) => {
         const k = i * V + v;
         const pixels = codecs.threaded
-          ? result.images.data.slice(k * per, (k + 1) * per)
-          : result.images.data.subarray(k * per, (k + 1) * per);
-        return codecs.encode(`${args.output}/${o}`, pixels, height, width);
+          ? result.images.data.slice(k * outPer, (k + 1) * outPer)
+          : result.images.data.subarray(k * outPer, (k + 1) * outPer);
+        return codecs.encode(`${args.output}/${o}`, pixels, oh, ow);
       }))
     );
     for (let i = 0; i < items.length; i++) {

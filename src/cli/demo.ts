@@ -1,7 +1,8 @@
 /**
  * `freqaug demo` (`deno task demo`): generated pictures (or `--in DIR`)
  * through the default pipeline into out/demo/, with params.jsonl and a
- * contact sheet that shows what c does and what the mask looks like.
+ * contact sheet that shows what c does, what the mask looks like, and a row
+ * of lightly's whole FDA view (fdaView1()) of the first picture.
  *
  * @module
  */
@@ -16,7 +17,8 @@ import { type Canvas, drawText, textWidth } from "../io/font.ts";
 import { pngBytes, writeFileAtomic } from "../io/png.ts";
 import { gmmMask } from "../math/gmm.ts";
 import { sampleParams } from "../params/sample.ts";
-import type { GmmParams } from "../params/types.ts";
+import type { GmmParams, OpParams } from "../params/types.ts";
+import { fdaView1 } from "../presets/fda.ts";
 import { encodeSpec } from "../spec/spec.ts";
 import { augmentDir } from "./augment_dir.ts";
 import { imageSeed, listInputs } from "./files.ts";
@@ -73,8 +75,9 @@ function drawMask(canvas: Canvas, mask: Float64Array, H: number, V: number, x0: 
 
 /**
  * The contact sheet: a row per input; columns: the original, the GMM output
- * for the same draws at each c of {@link SHEET_C}, then the mask at c = 1.
- * Inputs are shown at 160×160.
+ * for the same draws at each c of {@link SHEET_C}, then the mask at c = 1;
+ * and a last row of fdaView1() views of the first input, each captioned with
+ * the ops that applied to it. Inputs are shown at 160×160.
  */
 export async function contactSheet(
   inputs: readonly { name: string; image: Decoded; seed: number }[],
@@ -82,7 +85,8 @@ export async function contactSheet(
 ): Promise<Uint8Array> {
   const cols = 2 + SHEET_C.length;
   const width = GAP + cols * (CELL + GAP);
-  const height = HEADER + inputs.length * (CELL + CAPTION + GAP) + GAP + 12;
+  const rowsOf = inputs.length + (inputs.length ? 1 : 0); // and a row of fdaView1() views
+  const height = HEADER + rowsOf * (CELL + CAPTION + GAP) + GAP + 12;
   const canvas: Canvas = { width, height, rgb: new Uint8Array(width * height * 3).fill(255) };
   const titles = ["original", ...SHEET_C.map((c) => `c = ${c}`), `mask, c = ${MASK_C}`];
   titles.forEach((t, j) => {
@@ -108,6 +112,7 @@ export async function contactSheet(
     drawMask(canvas, mask, CELL, V, x0(cols - 1), y0);
     drawText(canvas, "log10 1e-3..1, dc red", x0(cols - 1), y0 + CELL + 4, 1, [60, 60, 60]);
   }
+  if (inputs.length) await viewRow(canvas, inputs[0], HEADER + inputs.length * (CELL + CAPTION + GAP), cols);
   drawText(
     canvas,
     "same draws across each row. c is the inverse notch depth: larger c, shallower notches",
@@ -117,6 +122,55 @@ export async function contactSheet(
     [90, 90, 90],
   );
   return encode({ width, height, data: canvas.rgb, channels: 3, depth: 8 });
+}
+
+/** What applied in a view, in a few letters per op, for the caption. */
+function applied(params: readonly OpParams[]): string {
+  const short: Record<string, string> = {
+    amplitudeRescale: "amp",
+    phaseShift: "phase",
+    randomFrequencyMask: "fmask",
+    gmm: "gmm",
+    horizontalFlip: "flip",
+    verticalFlip: "vflip",
+    colorJitter: "jitter",
+    grayscale: "gray",
+    gaussianBlur: "blur",
+    solarize: "sol",
+  };
+  return params.filter((p) => p.applied && short[p.op]).map((p) => short[p.op]).join(" ") || "crop only";
+}
+
+/** The last row: the first input, then fdaView1() views of it (lightly's view 1, unnormalized, at the cell size). */
+async function viewRow(
+  canvas: Canvas,
+  input: { name: string; image: Decoded; seed: number },
+  y0: number,
+  cols: number,
+): Promise<void> {
+  const x0 = (j: number) => GAP + j * (CELL + GAP);
+  const side = 2 * CELL;
+  const big = resize(input.image, side, side);
+  blit(canvas, resize(input.image, CELL, CELL), x0(0), y0);
+  drawText(canvas, "fdaView1() views:", x0(0), y0 + CELL + 4, 1, [60, 60, 60]);
+  const view = fdaView1({ inputSize: CELL, normalize: null });
+  const n = cols - 1;
+  const out = await augment(view, {
+    data: (() => {
+      const d = new Float32Array(n * 3 * side * side);
+      for (let k = 0; k < n; k++) d.set(big.data, k * 3 * side * side);
+      return d;
+    })(),
+    count: n,
+    channels: 3,
+    height: side,
+    width: side,
+  }, { seed: input.seed, backend: "cpu", workers: 0, quiet: true });
+  for (let k = 0; k < n; k++) {
+    const per = 3 * CELL * CELL;
+    blit(canvas, { width: CELL, height: CELL, data: out.images.data.subarray(k * per, (k + 1) * per) }, x0(1 + k), y0);
+    drawText(canvas, applied(out.params[k]), x0(1 + k), y0 + CELL + 4, 1, [60, 60, 60]);
+  }
 }
 
 /** Options of {@link demo}. */
