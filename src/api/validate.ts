@@ -232,5 +232,6 @@ function checkEntry(
   }
   const applied = p.applied;
   if (typeof applied !== "boolean") bad(`${at}.applied`, applied, "true or false");
-  return moduleOf(op).check(op, p, applied === true, { at, height: shape.height, width: shape.width, bad });
+  const child = (c: unknown, r: unknown, where: string) => checkEntry(c as Op, i, r, where, shape, bad);
+  return moduleOf(op).check(op, p, applied === true, { at, height: shape.height, width: shape.width, bad, child });
 }

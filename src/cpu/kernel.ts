@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { Stage } from "../dsl/stages.ts";
+import { type Stage, stagesOf } from "../dsl/stages.ts";
+import type { Op } from "../dsl/types.ts";
 import { Lru } from "../math/lru.ts";
 import { planRfft2, type RealArray } from "../math/rfft2.ts";
 import type { WorkImage, Workspace } from "../ops/module.ts";
@@ -45,9 +46,38 @@ class Buffers implements Workspace {
     if (this[other].length < n) this[other] = new Float64Array(Math.max(n, this.current.length));
     return this[other];
   }
+
+  run(ops: readonly unknown[], params: readonly unknown[], img: WorkImage): WorkImage {
+    return runStages(stagesOf({ version: 1, ops: ops as Op[] }), params as SampleParams, img);
+  }
 }
 
 const buffers = new Buffers();
+
+/** Runs the stages of one sample (its params) on an image in the work buffers; returns the result. */
+function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImage): WorkImage {
+  for (const stage of stages) {
+    if (stage.kind === "spatial") {
+      for (const { index, op } of stage.ops) {
+        buffers.current = img.data;
+        img = moduleOf(op).apply!(op, params[index], img, buffers);
+      }
+      continue;
+    }
+    const { channels: C, height: H, width: W } = img;
+    const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
+    if (!mult.build(stage, params)) continue;
+    const rf = planRfft2(H, W);
+    const mi = mult.complex ? mult.im : null;
+    const plane = H * W;
+    for (let c = 0; c < C; c++) {
+      rf.forwardRows(img.data, c * plane);
+      rf.filterColumns(mult.re, mi);
+      rf.inverseRows(img.data, c * plane);
+    }
+  }
+  return img;
+}
 
 /**
  * Runs `stages` on images `first .. first + count - 1` of `src` (of shape
@@ -72,27 +102,12 @@ export function runImages(
     const base = (first + s) * inPer;
     const data = buffers.start(inPer);
     for (let i = 0; i < inPer; i++) data[i] = src[base + i];
-    let img: WorkImage = { data, channels: dims.channels, height: dims.height, width: dims.width };
-    for (const stage of stages) {
-      if (stage.kind === "spatial") {
-        for (const { index, op } of stage.ops) {
-          buffers.current = img.data;
-          img = moduleOf(op).apply!(op, params[s][index], img, buffers);
-        }
-        continue;
-      }
-      const { channels: C, height: H, width: W } = img;
-      const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
-      if (!mult.build(stage, params[s])) continue;
-      const rf = planRfft2(H, W);
-      const mi = mult.complex ? mult.im : null;
-      const plane = H * W;
-      for (let c = 0; c < C; c++) {
-        rf.forwardRows(img.data, c * plane);
-        rf.filterColumns(mult.re, mi);
-        rf.inverseRows(img.data, c * plane);
-      }
-    }
+    const img = runStages(stages, params[s], {
+      data,
+      channels: dims.channels,
+      height: dims.height,
+      width: dims.width,
+    });
     const out = (dstFirst + s) * outPer, d = img.data;
     for (let i = 0; i < outPer; i++) dst[out + i] = d[i];
   }

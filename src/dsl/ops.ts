@@ -25,6 +25,8 @@ export { colorJitter, type ColorJitterOptions } from "../ops/color_jitter/mod.ts
 export { grayscale, type GrayscaleOptions } from "../ops/grayscale/mod.ts";
 export { gaussianBlur, type GaussianBlurOptions } from "../ops/gaussian_blur/mod.ts";
 export { solarize, type SolarizeOptions } from "../ops/solarize/mod.ts";
+export { randomApply, type RandomApplyOptions } from "../ops/random_apply/mod.ts";
+export { oneOf, type OneOfOptions } from "../ops/one_of/mod.ts";
 
 /**
  * Validates a list of ops (or pipelines, which are spliced in) as a pipeline:
@@ -47,7 +49,7 @@ export function pipeEither(
   try {
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
-      const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops")
+      const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops") && !Object.hasOwn(item, "op")
         ? (item as Pipeline).ops
         : undefined;
       if (Array.isArray(inner)) {

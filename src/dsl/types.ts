@@ -28,6 +28,9 @@ export type { ColorJitterOp } from "../ops/color_jitter/mod.ts";
 export type { GrayscaleOp } from "../ops/grayscale/mod.ts";
 export type { GaussianBlurOp } from "../ops/gaussian_blur/mod.ts";
 export type { SolarizeOp } from "../ops/solarize/mod.ts";
+export type { RandomApplyOp } from "../ops/random_apply/mod.ts";
+export type { OneOfOp } from "../ops/one_of/mod.ts";
+export type { ChildOp } from "../ops/children.ts";
 
 /** Ops that act on the half-spectrum (they fold into one multiplier per bin). */
 export type FrequencyOp = GmmOp | AmplitudeRescaleOp | PhaseShiftOp | RandomFrequencyMaskOp;

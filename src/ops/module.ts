@@ -46,6 +46,16 @@ export interface Draws {
   bits(j: number): number;
   /** Scalar draw j as a uniform in [0, 1) on the 2^-24 grid. */
   unit(j: number): number;
+  /**
+   * Combinators: the params of child `j` of this op (its counter index is
+   * `childIndex(index, j)`), drawn for the same shape; `gate` false makes it not apply.
+   */
+  child(op: unknown, j: number, gate: boolean): unknown;
+}
+
+/** The Philox op index of child j of the op whose index is `index` (children of one op: at most 64). */
+export function childIndex(index: number, j: number): number {
+  return (index + 1) * 64 + j;
 }
 
 /** Where a frequency op folds itself: one complex multiplier per half-spectrum bin. */
@@ -84,6 +94,8 @@ export interface WorkImage {
 export interface Workspace {
   /** A Float64Array of at least n values, not the image's own. */
   spare(n: number): Float64Array;
+  /** Combinators: runs a list of ops with their params on the image (frequency ops in their own stages). */
+  run(ops: readonly unknown[], params: readonly unknown[], img: WorkImage): WorkImage;
 }
 
 /** What the replay check of one op's parameters is given. */
@@ -96,6 +108,8 @@ export interface CheckContext {
   readonly width: number;
   /** Records a problem. */
   bad(path: string, value: unknown, expected: string): void;
+  /** Combinators: checks a child's replayed entry at `at` against its op and returns a copy (null if unusable). */
+  child(op: unknown, raw: unknown, at: string): unknown;
 }
 
 /** Writes words of an op's consts block (indices relative to the block). */
@@ -182,6 +196,8 @@ export interface OpModule<
   check(op: O, raw: Readonly<Record<string, unknown>>, applied: boolean, c: CheckContext): P;
   /** The largest |value| after the op, given the largest |value| `b` before it. */
   gain(op: O, b: number): number;
+  /** Combinators: the ops inside (for the limits, the channel checks and the docs). */
+  children?(op: O): readonly { readonly op: string }[];
   /** Shape-changing ops: the shape of the op's output for an input of `shape`. */
   reshape?(op: O, shape: ImageShape): ImageShape;
   /** A problem with the channel count, or null. */

@@ -7,7 +7,10 @@
  * @module
  */
 
+import * as t from "io-ts";
 import type { AnyOpModule } from "./module.ts";
+import { inherited, own } from "./codec_kit.ts";
+import { late } from "./late.ts";
 import { gmmModule } from "./gmm/mod.ts";
 import { amplitudeRescaleModule } from "./amplitude_rescale/mod.ts";
 import { phaseShiftModule } from "./phase_shift/mod.ts";
@@ -21,6 +24,8 @@ import { colorJitterModule } from "./color_jitter/mod.ts";
 import { grayscaleModule } from "./grayscale/mod.ts";
 import { gaussianBlurModule } from "./gaussian_blur/mod.ts";
 import { solarizeModule } from "./solarize/mod.ts";
+import { randomApplyModule } from "./random_apply/mod.ts";
+import { oneOfModule } from "./one_of/mod.ts";
 
 /** Every op module, in the order the docs list them. */
 export const OPS = [
@@ -37,6 +42,8 @@ export const OPS = [
   grayscaleModule,
   gaussianBlurModule,
   solarizeModule,
+  randomApplyModule,
+  oneOfModule,
 ] as const;
 
 type Registered = typeof OPS[number];
@@ -77,3 +84,30 @@ export function cpuOnlyOp(ops: readonly { readonly op: string }[]): [number, str
 export function isFrequency(op: { readonly op: string }): boolean {
   return moduleOf(op).stage === "frequency";
 }
+
+function codecNamed(name: unknown): t.Type<Op, Op, unknown> | undefined {
+  return typeof name === "string" ? moduleNamed(name)?.codec : undefined;
+}
+
+/** Codec of any op, dispatching on its `op` field. */
+export const OpCodec: t.Type<Op, Op, unknown> = new t.Type<Op, Op, unknown>(
+  "Op",
+  (u): u is Op => typeof u === "object" && u !== null && (codecNamed((u as Op).op)?.is(u) ?? false),
+  (u, c) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) {
+      return t.failure(u, c, "an op object");
+    }
+    if (!Object.hasOwn(u, "op") && "op" in u) return t.failures(inherited(u, c));
+    const name = own(u, "op");
+    const codec = codecNamed(name);
+    if (!codec) {
+      return t.failure(name, t.appendContext(c, "op", t.unknown, name), `one of ${OP_NAMES.join(", ")}`);
+    }
+    return codec.validate(u, c);
+  },
+  (op) => moduleOf(op).codec.encode(op),
+);
+
+// The combinators' children are ops of this registry: bound once it exists.
+late.opCodec = OpCodec as t.Type<unknown, unknown, unknown>;
+late.moduleNamed = moduleNamed;

@@ -7,6 +7,7 @@
 import type { Pipeline } from "../dsl/types.ts";
 import { shapesOf } from "../dsl/stages.ts";
 import { moduleOf, type Op, type OpParams } from "../ops/registry.ts";
+import { childIndex } from "../ops/module.ts";
 import { scalarBits, scalarUnit, seedKey } from "./keys.ts";
 import type { SampleParams } from "./types.ts";
 
@@ -26,7 +27,11 @@ export interface SampleOptions {
   readonly offset?: number;
 }
 
-/** The parameters of op `index` for sample `n`, by the op's own module. Inputs must be valid. */
+/**
+ * The parameters of op `index` (its Philox op index) for sample `n`, by the
+ * op's own module; `gate` false makes it not apply (a combinator's child that
+ * its group did not choose). Inputs must be valid.
+ */
 export function sampleOp(
   op: Op,
   index: number,
@@ -36,13 +41,16 @@ export function sampleOp(
   n: number,
   height: number,
   width: number,
+  gate = true,
 ): OpParams {
   const m = moduleOf(op);
   const bits = (j: number) => scalarBits(k0, k1, n, index, j);
   const unit = (j: number) => scalarUnit(k0, k1, n, index, j);
   const p = (op as { p?: number }).p;
-  const applied = !m.random || p === undefined || p >= 1 || unit(0) < p;
-  return m.sample(op, { index, seed, sample: n, height, width, applied, bits, unit });
+  const applied = gate && (!m.random || p === undefined || p >= 1 || unit(0) < p);
+  const child = (c: unknown, j: number, g: boolean) =>
+    sampleOp(c as Op, childIndex(index, j), k0, k1, seed, n, height, width, g);
+  return m.sample(op, { index, seed, sample: n, height, width, applied, bits, unit, child });
 }
 
 /**

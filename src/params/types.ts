@@ -24,6 +24,8 @@ export type { ColorJitterParams } from "../ops/color_jitter/mod.ts";
 export type { GrayscaleParams } from "../ops/grayscale/mod.ts";
 export type { GaussianBlurParams } from "../ops/gaussian_blur/mod.ts";
 export type { SolarizeParams } from "../ops/solarize/mod.ts";
+export type { RandomApplyParams } from "../ops/random_apply/mod.ts";
+export type { OneOfParams } from "../ops/one_of/mod.ts";
 
 /** Parameters of one sample: one entry per op, in pipeline order. */
 export type SampleParams = readonly OpParams[];

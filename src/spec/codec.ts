@@ -12,11 +12,11 @@ import * as t from "io-ts";
 import * as E from "fp-ts/lib/Either.js";
 import type { Pipeline } from "../dsl/types.ts";
 import { append, inherited, own } from "../ops/codec_kit.ts";
-import { moduleNamed, moduleOf, type Op, OP_NAMES } from "../ops/registry.ts";
+import { moduleOf, type Op, OP_NAMES, OpCodec } from "../ops/registry.ts";
 
 export { decodeWith, toIssues } from "../ops/codec_kit.ts";
 export { MIN_SIGMA } from "../ops/gmm/mod.ts";
-export { OP_NAMES };
+export { OP_NAMES, OpCodec };
 /** The most ops in one pipeline. */
 export const MAX_OPS = 64;
 /** The most Gaussians in all the gmm ops of one pipeline together. */
@@ -26,35 +26,6 @@ export const MAX_GAUSSIANS = 2048;
  * make from inputs in [-1, 1] (see {@link gainBound}).
  */
 export const MAX_GAIN = 1e30;
-
-function codecNamed(name: unknown): t.Type<Op, Op, unknown> | undefined {
-  return typeof name === "string" ? moduleNamed(name)?.codec : undefined;
-}
-
-/** Codec of any op, dispatching on its `op` field. */
-export const OpCodec: t.Type<Op, Op, unknown> = new t.Type<Op, Op, unknown>(
-  "Op",
-  (u): u is Op =>
-    typeof u === "object" && u !== null &&
-    (codecNamed((u as Op).op)?.is(u) ?? false),
-  (u, c) => {
-    if (typeof u !== "object" || u === null || Array.isArray(u)) {
-      return t.failure(u, c, "an op object");
-    }
-    if (!Object.hasOwn(u, "op") && "op" in u) return t.failures(inherited(u, c));
-    const name = own(u, "op");
-    const codec = codecNamed(name);
-    if (!codec) {
-      return t.failure(
-        name,
-        t.appendContext(c, "op", t.unknown, name),
-        `one of ${OP_NAMES.join(", ")}`,
-      );
-    }
-    return codec.validate(u, c);
-  },
-  (op) => moduleOf(op).codec.encode(op),
-);
 
 /**
  * The gain bound of a pipeline: the largest |value| its ops can make from
@@ -78,13 +49,17 @@ export function pipelineProblems(list: readonly Op[]): [number | null, unknown, 
   const out: [number | null, unknown, string][] = [];
   if (list.length > MAX_OPS) out.push([null, `${list.length} ops`, `at most ${MAX_OPS} ops`]);
   let gaussians = 0;
+  // The Gaussians of an op, those of the ops inside a randomApply or oneOf included.
+  const countOf = (op: { readonly op: string }): number =>
+    op.op === "gmm" ? (op as unknown as { k: number }).k : (moduleOf(op).children?.(op) ?? []).reduce((s, c) => s + countOf(c), 0);
   list.forEach((op, i) => {
-    if (op.op !== "gmm") return;
-    gaussians += op.k;
-    if (gaussians > MAX_GAUSSIANS && gaussians - op.k <= MAX_GAUSSIANS) {
+    const k = countOf(op);
+    if (k === 0) return;
+    gaussians += k;
+    if (gaussians > MAX_GAUSSIANS && gaussians - k <= MAX_GAUSSIANS) {
       out.push([
         i,
-        op.k,
+        k,
         `at most ${MAX_GAUSSIANS} Gaussians in all the gmm ops together (k sums to ${gaussians} here)`,
       ]);
     }

@@ -35,6 +35,18 @@ const OP_RFM = "src/ops/random_frequency_mask/mod.ts";
 const OP_NORM = "src/ops/normalize/mod.ts";
 const OP_CLAMP = "src/ops/clamp/mod.ts";
 const CODEC_KIT = "src/ops/codec_kit.ts";
+const OP_RRC = "src/ops/random_resized_crop/mod.ts";
+const RESIZE = "src/ops/random_resized_crop/resize.ts";
+const OP_CJ = "src/ops/color_jitter/mod.ts";
+const OP_GRAY = "src/ops/grayscale/mod.ts";
+const OP_BLUR = "src/ops/gaussian_blur/mod.ts";
+const OP_SOL = "src/ops/solarize/mod.ts";
+const OP_VFLIP = "src/ops/vertical_flip/mod.ts";
+const PRESET = "src/presets/fda.ts";
+const OP_ONEOF = "src/ops/one_of/mod.ts";
+const OP_RAPPLY = "src/ops/random_apply/mod.ts";
+const MODULE = "src/ops/module.ts";
+const KERNEL = "src/cpu/kernel.ts";
 const VALIDATE = "src/api/validate.ts";
 
 export const mutants: readonly Mutant[] = [
@@ -172,8 +184,8 @@ export const mutants: readonly Mutant[] = [
   {
     name: "draw-applied-le",
     file: SAMPLE,
-    find: "unit(0) < p;",
-    replace: "unit(0) <= p;",
+    find: "unit(0) < p);",
+    replace: "unit(0) <= p);",
     why: "'Applies with probability p' read as u <= p, which also applies at p = 0 when u = 0.",
   },
   {
@@ -396,5 +408,153 @@ export const mutants: readonly Mutant[] = [
     find: "return Math.max(at(-b), at(b));",
     replace: "return Math.max(b, Math.abs(op.min), Math.abs(op.max));",
     why: "Took a clamp's bound as the larger of what came in and its ends, forgetting that it caps what came in.",
+  },
+  // ------------------------------------------------------------ the view ops and presets
+  {
+    name: "rrc-top-off-by-one",
+    file: OP_RRC,
+    find: "mulhi(bits(3 + 4 * t), H - h + 1)",
+    replace: "mulhi(bits(3 + 4 * t), H - h)",
+    why: "Counted the positions a box of h rows can start at as H - h.",
+  },
+  {
+    name: "rrc-ratio-uniform-not-log",
+    file: OP_RRC,
+    find: "const aspect = Math.exp(lerp(logRatio, unit(2 + 4 * t)));",
+    replace: "const aspect = lerp(op.ratio, unit(2 + 4 * t));",
+    why: "Drew the aspect ratio uniformly, not its logarithm as torchvision does.",
+  },
+  {
+    name: "rrc-fallback-wrong-end",
+    file: OP_RRC,
+    find: "if (inRatio < op.ratio[0]) h = roundHalfEven(w / op.ratio[0]);",
+    replace: "if (inRatio < op.ratio[0]) h = roundHalfEven(w / op.ratio[1]);",
+    why: "Mixed up which end of the ratio range the fallback clips to.",
+  },
+  {
+    name: "resize-no-antialias-support",
+    file: RESIZE,
+    find: "const support = scale >= 1 ? scale : 1;",
+    replace: "const support = 1;",
+    why: "Forgot that antialiasing widens the triangle by the shrink factor.",
+  },
+  {
+    name: "resize-center-off-half",
+    file: RESIZE,
+    find: "const center = scale * (i + 0.5);",
+    replace: "const center = scale * i;",
+    why: "Mapped output pixel i to input position scale*i, the align_corners habit.",
+  },
+  {
+    name: "cj-shuffle-biased",
+    file: OP_CJ,
+    find: "const j = mulhi(d.bits(4 - i), i + 1);",
+    replace: "const j = mulhi(d.bits(4 - i), i);",
+    why: "The naive shuffle that never leaves an element in place (Sattolo's, by accident).",
+  },
+  {
+    name: "cj-contrast-mean-of-red",
+    file: OP_CJ,
+    find: "for (let i = 0; i < plane; i++) sum += C === 3 ? gray(i) : data[i];",
+    replace: "for (let i = 0; i < plane; i++) sum += data[i];",
+    why: "Took contrast's mean over the first channel instead of the grayscale image.",
+  },
+  {
+    name: "cj-saturation-blends-mean",
+    file: OP_CJ,
+    find: "blend(data, n, p.saturation, (i) => g[i % plane]);",
+    replace: "blend(data, n, p.saturation, () => g[0]);",
+    why: "Blended saturation toward one gray value instead of each pixel's own.",
+  },
+  {
+    name: "cj-hue-backwards",
+    file: OP_CJ,
+    find: "  h += shift;",
+    replace: "  h -= shift;",
+    why: "Turned the hue wheel the other way: a sign convention picked from another library.",
+  },
+  {
+    name: "gray-weights-bgr",
+    file: OP_GRAY,
+    find: "const l = LUMA[0] * data[i] + LUMA[1] * data[plane + i] + LUMA[2] * data[2 * plane + i];",
+    replace: "const l = LUMA[2] * data[i] + LUMA[1] * data[plane + i] + LUMA[0] * data[2 * plane + i];",
+    why: "Read the image as BGR, as OpenCV would.",
+  },
+  {
+    name: "blur-radius-round",
+    file: OP_BLUR,
+    find: "const r = Math.ceil(3 * sigma);",
+    replace: "const r = Math.round(3 * sigma);",
+    why: "Rounded the radius 3 sigma instead of taking its ceiling.",
+  },
+  {
+    name: "blur-kernel-unnormalized",
+    file: OP_BLUR,
+    find: "for (let i = 0; i <= 2 * r; i++) k[i] /= sum;",
+    replace: "",
+    why: "Trusted the sampled Gaussian to sum to 1 by itself.",
+  },
+  {
+    name: "blur-symmetric-padding",
+    file: OP_BLUR,
+    find: "return m < n ? m : period - m;",
+    replace: "return m < n ? m : Math.max(0, period - m + 1);",
+    why: "Padded by repeating the edge pixel (numpy's symmetric), not torch's reflect.",
+  },
+  {
+    name: "sol-strict-threshold",
+    file: OP_SOL,
+    find: "if (data[i] >= t) data[i] = 1 - data[i];",
+    replace: "if (data[i] > t) data[i] = 1 - data[i];",
+    why: "Inverted only values above the threshold, not at it.",
+  },
+  {
+    name: "vflip-first-channel-only",
+    file: OP_VFLIP,
+    find: "for (let c = 0; c < img.channels; c++) {",
+    replace: "for (let c = 0; c < 1; c++) {",
+    why: "Flipped one plane and forgot the loop over channels.",
+  },
+  {
+    name: "sample-input-shape-after-crop",
+    file: SAMPLE,
+    find: "shapes[index].height, shapes[index].width",
+    replace: "height, width",
+    why: "Drew every op for the input's shape, forgetting that a crop changed it.",
+  },
+  {
+    name: "kernel-spare-not-tracked",
+    file: KERNEL,
+    find: "        buffers.current = img.data;\n",
+    replace: "",
+    why: "Assumed the image stays in the first work buffer, so a later op's spare can be the image itself.",
+  },
+  {
+    name: "preset-amplitude-keeps-dc",
+    file: PRESET,
+    find: 'range: get("amplRescaleRange", [0.8, 1.75]),\n          keepDC: false,',
+    replace: 'range: get("amplRescaleRange", [0.8, 1.75]),\n          keepDC: true,',
+    why: "Used the op's default, not lightly's rescaled DC, in the preset.",
+  },
+  {
+    name: "oneof-ignores-weights",
+    file: OP_ONEOF,
+    find: "  if (weights.length === 0) return Math.min(n - 1, Math.floor(u * n));",
+    replace: "  return Math.min(n - 1, Math.floor(u * n));",
+    why: "Chose uniformly and forgot the weights.",
+  },
+  {
+    name: "rapply-children-ungated",
+    file: OP_RAPPLY,
+    find: "params: op.ops.map((child, j) => d.child(child, j, d.applied)),",
+    replace: "params: op.ops.map((child, j) => d.child(child, j, true)),",
+    why: "Let each child draw its own p whether or not the group applied.",
+  },
+  {
+    name: "child-index-collides",
+    file: MODULE,
+    find: "  return (index + 1) * 64 + j;",
+    replace: "  return index * 64 + j;",
+    why: "Numbered the children from index * 64, so op 0's children share counters with the top-level ops.",
   },
 ];

@@ -153,9 +153,26 @@ export function hueShift(r: number, g: number, b: number, shift: number, out: Fl
   const i6 = Math.floor(h * 6), fr = h * 6 - i6, i = ((i6 % 6) + 6) % 6;
   const clamp = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
   const p = clamp(v * (1 - s)), q = clamp(v * (1 - s * fr)), t = clamp(v * (1 - s * (1 - fr)));
-  out[0] = [v, q, p, p, t, v][i];
-  out[1] = [t, v, v, q, p, p][i];
-  out[2] = [p, p, t, v, v, q][i];
+  // torchvision's six sectors: r = (v, q, p, p, t, v)[i], g = (t, v, v, q, p, p)[i], b = (p, p, t, v, v, q)[i].
+  switch (i) {
+    case 0:
+      [out[0], out[1], out[2]] = [v, t, p];
+      break;
+    case 1:
+      [out[0], out[1], out[2]] = [q, v, p];
+      break;
+    case 2:
+      [out[0], out[1], out[2]] = [p, v, t];
+      break;
+    case 3:
+      [out[0], out[1], out[2]] = [p, q, v];
+      break;
+    case 4:
+      [out[0], out[1], out[2]] = [t, p, v];
+      break;
+    default:
+      [out[0], out[1], out[2]] = [v, p, q];
+  }
 }
 
 /** Applies the four adjustments of `p` in its order to a planar image of 1 or 3 channels. */

@@ -1,0 +1,94 @@
+/**
+ * What randomApply and oneOf share: the codec of their list of child ops
+ * (1..16 ops of the registry; none that changes the image's shape, since
+ * every sample of a batch must come out the same shape; at most 3 levels of
+ * combinators), and the composition of the children's gain bounds.
+ *
+ * @module
+ */
+
+import * as t from "io-ts";
+import * as E from "fp-ts/lib/Either.js";
+import { append } from "./codec_kit.ts";
+import { late } from "./late.ts";
+import type { AnyOpModule } from "./module.ts";
+
+/** An op inside a combinator, as data. */
+export type ChildOp = { readonly op: string } & Readonly<Record<string, unknown>>;
+
+/** The most children of one combinator. */
+export const MAX_CHILDREN = 16;
+/** The deepest nesting of combinators. */
+export const MAX_DEPTH = 3;
+
+function mod(op: { readonly op: string }): AnyOpModule {
+  const m = late.moduleNamed!(op.op);
+  if (!m) throw new TypeError(`unknown op ${op.op}`);
+  return m;
+}
+
+/** Levels of combinators in an op (0 for an op that is not one). */
+export function depth(op: { readonly op: string }): number {
+  const kids = mod(op).children?.(op) ?? null;
+  return kids === null ? 0 : 1 + Math.max(0, ...kids.map(depth));
+}
+
+/** The codec of a combinator's `ops`. */
+export function childList(): t.Type<readonly ChildOp[], readonly ChildOp[], unknown> {
+  const expected = `an array of 1..${MAX_CHILDREN} ops`;
+  const type: t.Type<readonly ChildOp[], readonly ChildOp[], unknown> = new t.Type<
+    readonly ChildOp[],
+    readonly ChildOp[],
+    unknown
+  >(
+    "ops",
+    (u): u is readonly ChildOp[] => E.isRight(type.validate(u, [])),
+    (u, c) => {
+      if (!Array.isArray(u) || u.length < 1 || u.length > MAX_CHILDREN) return t.failure(u, c, expected);
+      const codec = late.opCodec!;
+      const errors: t.Errors = [];
+      const out: ChildOp[] = [];
+      for (let i = 0; i < u.length; i++) {
+        const x = u[i]; // a hole reads as undefined and is refused at its index
+        const at = t.appendContext(c, String(i), codec, x);
+        const r = codec.validate(x, at);
+        if (E.isLeft(r)) {
+          append(errors, r.left);
+          continue;
+        }
+        const op = r.right as ChildOp;
+        if (mod(op).reshape) {
+          errors.push({
+            value: op.op,
+            context: at,
+            message: "an op that keeps the image's shape (every sample of a batch must come out the same shape)",
+          });
+        } else if (depth(op) >= MAX_DEPTH) {
+          errors.push({ value: op.op, context: at, message: `at most ${MAX_DEPTH} levels of randomApply and oneOf` });
+        } else out.push(op);
+      }
+      return errors.length ? t.failures(errors) : t.success(out);
+    },
+    (a) => a.map((op) => mod(op).codec.encode(op) as ChildOp),
+  );
+  return type;
+}
+
+/** The gain bound after the children in order, from b (at least b: they may not apply). */
+export function childrenGain(ops: readonly ChildOp[], b: number): number {
+  let g = b;
+  for (const op of ops) g = mod(op).gain(op, g);
+  return Math.max(b, g);
+}
+
+/** The first channel-count problem of the children, or null. */
+export function childrenChannels(
+  ops: readonly ChildOp[],
+  channels: number,
+): readonly [string, unknown, string] | null {
+  for (const [i, op] of ops.entries()) {
+    const problem = mod(op).channels?.(op, channels);
+    if (problem) return [`ops[${i}].${problem[0]}`, problem[1], problem[2]];
+  }
+  return null;
+}
