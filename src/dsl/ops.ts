@@ -49,9 +49,10 @@ export function pipeEither(
   try {
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
-      const inner = typeof item === "object" && item !== null && Object.hasOwn(item, "ops") && !Object.hasOwn(item, "op")
-        ? (item as Pipeline).ops
-        : undefined;
+      const inner =
+        typeof item === "object" && item !== null && Object.hasOwn(item, "ops") && !Object.hasOwn(item, "op")
+          ? (item as Pipeline).ops
+          : undefined;
       if (Array.isArray(inner)) {
         if (flat.length + inner.length > MAX_OPS) return tooMany();
         for (let j = 0; j < inner.length; j++) flat.push(inner[j]);
