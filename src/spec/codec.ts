@@ -51,7 +51,9 @@ export function pipelineProblems(list: readonly Op[]): [number | null, unknown, 
   let gaussians = 0;
   // The Gaussians of an op, those of the ops inside a randomApply or oneOf included.
   const countOf = (op: { readonly op: string }): number =>
-    op.op === "gmm" ? (op as unknown as { k: number }).k : (moduleOf(op).children?.(op) ?? []).reduce((s, c) => s + countOf(c), 0);
+    op.op === "gmm"
+      ? (op as unknown as { k: number }).k
+      : (moduleOf(op).children?.(op) ?? []).reduce((s, c) => s + countOf(c), 0);
   list.forEach((op, i) => {
     const k = countOf(op);
     if (k === 0) return;
