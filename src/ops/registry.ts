@@ -1,8 +1,9 @@
 /**
  * The op registry: every op, listed once. The codec, the sampler, the replay
  * check, the CPU backend, the WebGPU planner and `./testing` iterate it. To
- * add an op, write its module (src/ops/<op>/mod.ts, with its WGSL snippet)
- * and add one line below.
+ * add an op, write its module (src/ops/<op>/mod.ts, with its WGSL snippet),
+ * import it, add it to OPS, and its two types to the unions (a compile-time
+ * check refuses unions that differ from OPS).
  *
  * @module
  */
@@ -11,21 +12,33 @@ import * as t from "io-ts";
 import type { AnyOpModule } from "./module.ts";
 import { inherited, own } from "./codec_kit.ts";
 import { late } from "./late.ts";
-import { gmmModule } from "./gmm/mod.ts";
-import { amplitudeRescaleModule } from "./amplitude_rescale/mod.ts";
-import { phaseShiftModule } from "./phase_shift/mod.ts";
-import { randomFrequencyMaskModule } from "./random_frequency_mask/mod.ts";
-import { normalizeModule } from "./normalize/mod.ts";
-import { clampModule } from "./clamp/mod.ts";
-import { randomResizedCropModule } from "./random_resized_crop/mod.ts";
-import { horizontalFlipModule } from "./horizontal_flip/mod.ts";
-import { verticalFlipModule } from "./vertical_flip/mod.ts";
-import { colorJitterModule } from "./color_jitter/mod.ts";
-import { grayscaleModule } from "./grayscale/mod.ts";
-import { gaussianBlurModule } from "./gaussian_blur/mod.ts";
-import { solarizeModule } from "./solarize/mod.ts";
-import { randomApplyModule } from "./random_apply/mod.ts";
-import { oneOfModule } from "./one_of/mod.ts";
+import { gmmModule, type GmmOp, type GmmParams } from "./gmm/mod.ts";
+import {
+  amplitudeRescaleModule,
+  type AmplitudeRescaleOp,
+  type AmplitudeRescaleParams,
+} from "./amplitude_rescale/mod.ts";
+import { phaseShiftModule, type PhaseShiftOp, type PhaseShiftParams } from "./phase_shift/mod.ts";
+import {
+  randomFrequencyMaskModule,
+  type RandomFrequencyMaskOp,
+  type RandomFrequencyMaskParams,
+} from "./random_frequency_mask/mod.ts";
+import { normalizeModule, type NormalizeOp, type NormalizeParams } from "./normalize/mod.ts";
+import { clampModule, type ClampOp, type ClampParams } from "./clamp/mod.ts";
+import {
+  randomResizedCropModule,
+  type RandomResizedCropOp,
+  type RandomResizedCropParams,
+} from "./random_resized_crop/mod.ts";
+import { horizontalFlipModule, type HorizontalFlipOp, type HorizontalFlipParams } from "./horizontal_flip/mod.ts";
+import { verticalFlipModule, type VerticalFlipOp, type VerticalFlipParams } from "./vertical_flip/mod.ts";
+import { colorJitterModule, type ColorJitterOp, type ColorJitterParams } from "./color_jitter/mod.ts";
+import { grayscaleModule, type GrayscaleOp, type GrayscaleParams } from "./grayscale/mod.ts";
+import { gaussianBlurModule, type GaussianBlurOp, type GaussianBlurParams } from "./gaussian_blur/mod.ts";
+import { solarizeModule, type SolarizeOp, type SolarizeParams } from "./solarize/mod.ts";
+import { randomApplyModule, type RandomApplyOp, type RandomApplyParams } from "./random_apply/mod.ts";
+import { oneOfModule, type OneOfOp, type OneOfParams } from "./one_of/mod.ts";
 
 /** Every op module, in the order the docs list them. */
 export const OPS = [
@@ -46,16 +59,49 @@ export const OPS = [
   oneOfModule,
 ] as const;
 
-type Registered = typeof OPS[number];
-type OpOf<M> = M extends { readonly codec: { readonly _A: infer O } } ? O : never;
-type ParamsOf<M> = M extends { sample(op: never, d: never): infer P } ? P : never;
-
-/** Any op. */
-export type Op = OpOf<Registered>;
+/** Any op (one per module of {@link OPS}: the check below keeps the two lists equal). */
+export type Op =
+  | GmmOp
+  | AmplitudeRescaleOp
+  | PhaseShiftOp
+  | RandomFrequencyMaskOp
+  | NormalizeOp
+  | ClampOp
+  | RandomResizedCropOp
+  | HorizontalFlipOp
+  | VerticalFlipOp
+  | ColorJitterOp
+  | GrayscaleOp
+  | GaussianBlurOp
+  | SolarizeOp
+  | RandomApplyOp
+  | OneOfOp;
 /** The tag of an op. */
 export type OpName = Op["op"];
 /** Parameters of one op for one sample. */
-export type OpParams = ParamsOf<Registered>;
+export type OpParams =
+  | GmmParams
+  | AmplitudeRescaleParams
+  | PhaseShiftParams
+  | RandomFrequencyMaskParams
+  | NormalizeParams
+  | ClampParams
+  | RandomResizedCropParams
+  | HorizontalFlipParams
+  | VerticalFlipParams
+  | ColorJitterParams
+  | GrayscaleParams
+  | GaussianBlurParams
+  | SolarizeParams
+  | RandomApplyParams
+  | OneOfParams;
+
+// Compile-time checks that the unions above are exactly what the registered modules take and draw.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _opsListed: Same<Op, (typeof OPS)[number]["codec"]["_A"]> = true;
+const _paramsListed: Same<OpParams, ReturnType<(typeof OPS)[number]["sample"]>> = true;
+void _opsListed;
+void _paramsListed;
 
 const BY_NAME: ReadonlyMap<string, AnyOpModule> = new Map(OPS.map((m) => [m.name, m as AnyOpModule]));
 
