@@ -2,7 +2,7 @@
 // images in a temporary folder.
 import assert from "node:assert/strict";
 import { decode, encode } from "fast-png";
-import { augment } from "../mod.ts";
+import { augment, encodeSpec, fdaView1 } from "../mod.ts";
 import { decodeImage, resize } from "../src/io/decode.ts";
 import { pngBytes } from "../src/io/png.ts";
 import { readSpec } from "../src/cli/main.ts";
@@ -100,6 +100,40 @@ Deno.test("cli augment: every input gives its views, decodable, at its size, wit
     const lines = paramLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
     assert.equal(lines.length, 2 * INPUTS);
     assert.deepEqual(new Set(lines.map((l) => l.path)), new Set(outs.keys()));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli augment: a view spec with a crop writes every output at the crop's size, and params replay", async () => {
+  const dir = await makeInputs();
+  try {
+    const spec = fdaView1({ inputSize: 12, normalize: null });
+    await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify(encodeSpec(spec)));
+    const r = await cli([...augmentArgs(dir, "out"), "--views", "2", "--seed", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    const outs = await outputs(`${dir}/out`);
+    assert.equal(outs.size, 2 * INPUTS);
+    for (const [path, bytes] of outs) {
+      const png = decode(bytes);
+      assert.deepEqual([png.height, png.width], [12, 12], path);
+    }
+    const line = paramLines(await Deno.readTextFile(`${dir}/out/params.jsonl`)).find((l) => l.path === "a/p1.v1.png")!;
+    const png = decode(await Deno.readFile(`${dir}/in/a/p1.png`));
+    const plane = png.width * png.height;
+    const data = new Float32Array(3 * plane);
+    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) data[c * plane + i] = png.data[3 * i + c] / 255;
+    const again = await augment(spec, { data, count: 1, channels: 3, height: png.height, width: png.width }, {
+      params: [line.params],
+      backend: "cpu",
+    });
+    const out = decode(outs.get("a/p1.v1.png")!);
+    for (let i = 0; i < 144; i++) {
+      for (let c = 0; c < 3; c++) {
+        const v = Math.round(255 * Math.min(1, Math.max(0, again.images.data[c * 144 + i])));
+        assert.ok(Math.abs(v - out.data[3 * i + c]) <= 1, `pixel ${i}`);
+      }
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
