@@ -1,6 +1,7 @@
 // The examples run as documented.
 import assert from "node:assert/strict";
 import { checkSpec, MY_SPEC } from "../examples/property_test.ts";
+import { sampleBatch, twoViews } from "../examples/fda_views.ts";
 import { decode } from "fast-png";
 import { FreqaugError } from "../mod.ts";
 import { runDeno } from "./_helpers.ts";
@@ -58,4 +59,14 @@ Deno.test("examples/gpu.ts runs, on the CPU backend too", async () => {
     assert.match(text, /stream: 128 images/);
     if (args.length) assert.match(text, /running on cpu/);
   }
+});
+
+Deno.test("examples/fda_views.ts: two views at 224 × 224, and it runs as documented", async () => {
+  const { view1, view2 } = await twoViews(sampleBatch(2, 240), 7);
+  for (const v of [view1, view2]) {
+    assert.deepEqual([v.images.count, v.images.channels, v.images.height, v.images.width], [2, 3, 224, 224]);
+  }
+  assert.notDeepEqual(view1.images.data, view2.images.data);
+  const text = await runDeno(["run", "examples/fda_views.ts"]);
+  assert.match(text, /view 1: 4 × 3 × 224 × 224/);
 });
