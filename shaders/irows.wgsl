@@ -1,30 +1,10 @@
 // Pass 3 of a frequency stage: the inverse real FFT of every row, two rows at
 // a time (Z = A + i B over the full Hermitian extension of each half-row, the
 // imaginary parts of the DC and Nyquist bins dropped, as numpy's irfft does),
-// then the spatial post-ops and the store. A sample to which no op of the
-// stage applied is passed through unchanged. The including module defines
-// NSEQ, SL, pre(x, ch), post(x, ch), fft_row(nseq, lid) and stage_applies(s).
-
-fn half_bin(r: u32, k: u32) -> vec2<f32> {
-  if (k < V) {
-    let x = spec[r * V + k];
-    if (k == 0u || 2u * k == W) {
-      return vec2<f32>(x.x, 0.0);
-    }
-    return x;
-  }
-  let x = spec[r * V + W - k];
-  return vec2<f32>(x.x, -x.y);
-}
-
-fn finish(r: u32, t: u32, y: f32) {
-  let ch = (r / H) % CH;
-  var x = y;
-  if (!stage_applies(r / (CH * H))) {
-    x = pre(src[r * W + t], ch);
-  }
-  dst[r * W + t] = post(x, ch);
-}
+// then the store, value by value (the spatial ops fused into it: pointwise
+// ops, flips). The including module defines NSEQ, SL, fft_row(nseq, lid),
+// half_bin(r, k) and finish(r, t, y), which stores row r's value at column t
+// (or, for a sample no op of the stage applied to, the stage's input).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -39,3 +39,12 @@ fn op_skips(s: u32, o: u32, u: u32, v: u32) -> bool {
   return !op_applied(s, o) || (consts[o + 3u] != 0u && u == 0u && v == 0u);
 }
 
+// The table entry of a spatial op whose parameters the host writes: word 0 of
+// its consts block is the entry's offset.
+fn host_base(s: u32, o: u32) -> u32 {
+  return s * consts[0] + consts[o];
+}
+
+fn host_applied(s: u32, o: u32) -> bool {
+  return tab[host_base(s, o)] != 0u;
+}

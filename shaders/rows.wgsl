@@ -1,11 +1,12 @@
-// Pass 1 of a frequency stage: load rows, apply the spatial pre-ops, and take
+// Pass 1 of a frequency stage: load rows (through the spatial ops fused into
+// the load: a crop's gather, flips, pointwise and colour ops), and take
 // the real FFT of every row, two rows at a time through one complex FFT of
 // length W (z = a + i b; A_k = (Z_k + conj Z_{-k}) / 2, B_k = (Z_k - conj Z_{-k}) / 2i).
 // Rows pair up within a sample only (the last row of an odd count pairs with
 // zeros), so a sample's result never depends on the batch around it.
-// In the first stage, `count` extra workgroups draw each sample's parameters.
-// The including module defines NSEQ, SL, pre(x, ch), fft_row(nseq, lid) and
-// gen(s, n, lid).
+// `count` extra workgroups draw each sample's parameters of the stage's ops.
+// The including module defines NSEQ, SL, load_row(r, t) (the stage's input at
+// row r of the batch, column t), fft_row(nseq, lid) and gen(s, n, lid).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -25,10 +26,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let r = pair_rows(first + sq);
     var z = vec2<f32>(0.0, 0.0);
     if (r.x != NONE) {
-      z.x = pre(src[r.x * W + t], (r.x / H) % CH);
+      z.x = load_row(r.x, t);
     }
     if (r.y != NONE) {
-      z.y = pre(src[r.y * W + t], (r.y / H) % CH);
+      z.y = load_row(r.y, t);
     }
     buf[sq * SL + t] = z;
   }

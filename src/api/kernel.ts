@@ -84,12 +84,19 @@ export interface AugmentResult<T extends RealArray = Float32Array> {
 
 /** One pass of {@link Explanation}. */
 export interface ExplainedPass {
-  /** What the pass does: `rows`, `columns`, `inverse rows` or `pointwise`. */
+  /**
+   * What the pass does: `rows`, `columns`, `inverse rows` (a frequency
+   * stage's three), or a pass of spatial ops of its own: `pointwise`,
+   * `gather` (a crop's resize, or half a blur) or `reduce` (partial sums of a
+   * per-image mean).
+   */
   readonly name: string;
-  /** Its frequency stage. */
+  /** Its frequency stage (a pass of spatial ops: the last stage before it, or 0). */
   readonly stage: number;
   /** What it fuses, in order. */
   readonly fuses: readonly string[];
+  /** Why the pass exists, for every pass beyond a frequency stage's three. */
+  readonly why?: string;
   /** Threads per workgroup. */
   readonly workgroupSize: number;
   /** Bytes of workgroup memory per workgroup. */
@@ -309,6 +316,7 @@ function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limi
       name: p.name,
       stage: p.stage,
       fuses: p.fuses,
+      ...(p.why === undefined ? {} : { why: p.why }),
       workgroupSize: p.workgroupSize,
       workgroupMemory: p.workgroupMemory,
       scratch: p.scratch,
@@ -391,7 +399,7 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
           `an op with a WebGPU plan (${cpuOnly[1]} runs on the CPU backend only)`,
         );
       }
-      const why = unplannable(s, limits);
+      const why = unplannable(s, limits, p);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
   );
@@ -487,7 +495,7 @@ export function compileResolved(
   const ctx = backend.ctx;
   const cpuOnly = cpuOnlyOp(pipeline.ops);
   if (cpuOnly) return TE.left(gpuError("ops with a WebGPU plan", `${cpuOnly[1]} runs on the CPU backend only`));
-  const why = unplannable(shape, ctx.limits);
+  const why = unplannable(shape, ctx.limits, pipeline);
   if (why) return TE.left(gpuError("a shape this adapter can transform", why));
   return TE.tryCatch(
     async () => new WebGpuKernel(pipeline, shape, await compileGpu(ctx, pipeline, shape)),

@@ -97,7 +97,7 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
     for (const p of plan.passes) {
       io.out(
         `${p.name} (stage ${p.stage}): ${p.fuses.join(" -> ")}; ${p.workgroups} workgroups of ${p.workgroupSize}, ` +
-          `${p.workgroupMemory} B workgroup memory; each: ${p.perWorkgroup}`,
+          `${p.workgroupMemory} B workgroup memory; each: ${p.perWorkgroup}` + (p.why ? `; why: ${p.why}` : ""),
       );
       if (parsed.wgsl) io.out(p.wgsl);
     }

@@ -135,7 +135,12 @@ export interface ImageShape {
  * multiplier: their consts block has FREQ_BLOCK words, of which words 0..2
  * (op index, table offset, applied threshold) are written by the layout and
  * words 3.. by `writeConsts`. Pointwise ops become one WGSL statement on `y`
- * (the value) and `ch` (its channel) in the load or store pass.
+ * (the value) and `ch` (its channel) in the load or store pass. The other
+ * spatial ops say what kind of step they are — a pixel op (every channel of a
+ * pixel, maybe after a per-image sum: `pixel`, `term`), a remap (`remap`), or
+ * gathers (`gathers`) — and the planner (src/webgpu/plan.ts) fuses them into
+ * loads, stores or passes of their own; their parameters come from the host
+ * (`hostTableWords`, `writeHostTable`).
  */
 export interface GpuOp<O, P> {
   /** The WGSL snippet: the functions the calls below name. */
@@ -152,8 +157,69 @@ export interface GpuOp<O, P> {
   gen?(o: string, op: O): string;
   /** Frequency ops: the statement folding the op into `m` at bin (u, v) of sample s. */
   mult?(o: string, op: O): string;
-  /** Pointwise ops: the statement updating `y` (channel `ch`). */
+  /** Pointwise ops: the statement updating `y` (channel `ch`, sample `s` of the batch). */
   point?(o: string, op: O): string;
+  /**
+   * Spatial ops whose parameters the host writes (drawn by `sample` from the
+   * seed, or replayed): words of the op's entry in a sample's parameter table,
+   * for an input of `shape`. Word 0 of such an op's consts block is the
+   * entry's offset in the table (written by the layout, as word 1 of a
+   * frequency op's block); the op's own consts words start at 1.
+   */
+  hostTableWords?(op: O, shape: ImageShape): number;
+  /** Host-table ops: writes one sample's parameters into its table entry at `b` (input of `shape`). */
+  writeHostTable?(op: O, p: P, shape: ImageShape, table: Uint32Array, f: Float32Array, b: number): void;
+  /**
+   * Pixel ops (they read every channel of a pixel; images of 1 or 3 channels):
+   * the statement updating `px`, a `vec3<f32>` (channel c at `px[c]`, c < CH)
+   * of sample `s`. `stat` names the sum of the op's {@link GpuOp.term} over the
+   * image the op sees (only for an op with a term).
+   */
+  pixel?(o: string, op: O, stat: string): string;
+  /**
+   * Pixel ops that need a per-image sum first (colorJitter's contrast needs the
+   * mean of the gray image): the WGSL expression of pixel `px`'s term of that
+   * sum (sample `s`), or null when this op never needs it.
+   */
+  term?(o: string, op: O): string | null;
+  /**
+   * Remapping ops (flips): the statement updating the coordinates `h`, `w` of
+   * sample `s` in the op's image. It must be its own inverse, so that a store
+   * can apply it forwards and a load backwards.
+   */
+  remap?(o: string, op: O): string;
+  /**
+   * Gathering ops (each output pixel a weighted sum of input pixels): the
+   * separable gathers the op is made of, in order. A crop is one gather along
+   * both axes; a blur one along x, then one along y. A pass runs at most one.
+   */
+  gathers?(o: string, op: O): readonly GpuGather[];
+}
+
+/**
+ * One separable gather: output pixel (h, w) of sample s is
+ * sum_j wy_j sum_i wx_i in(y_j, x_i), over the taps of each axis (an absent
+ * axis is the identity along it). The axes name WGSL functions of the op's
+ * snippet, called as `count(s, o, i)`, `at(s, o, i, j)` and `weight(s, o, i, j)`
+ * for output coordinate i and tap j.
+ */
+export interface GpuGather {
+  /** Along the rows' direction: which rows of the input output row h reads. */
+  readonly y?: GpuAxis;
+  /** Along the columns' direction: which columns output column w reads. */
+  readonly x?: GpuAxis;
+  /** Words for people, e.g. `horizontal`. */
+  readonly what: string;
+}
+
+/** The WGSL functions of one axis of a {@link GpuGather}. */
+export interface GpuAxis {
+  /** `fn (s: u32, o: u32, i: u32) -> u32`: taps of output coordinate i. */
+  readonly count: string;
+  /** `fn (s: u32, o: u32, i: u32, j: u32) -> u32`: input coordinate of tap j. */
+  readonly at: string;
+  /** `fn (s: u32, o: u32, i: u32, j: u32) -> f32`: weight of tap j. */
+  readonly weight: string;
 }
 
 /** The helpers an op's arbitrary is built with (given by `./testing`, so the library never loads fast-check). */

@@ -4,7 +4,10 @@
  * and twiddle buffers, one working set, and a pool of readback buffers.
  *
  * The queue runs submissions in order, so every submission shares the one
- * working set; only readback buffers are per submission in flight. A batch
+ * working set; only readback buffers are per submission in flight. The
+ * parameters of the spatial ops (crop boxes and weights, flips, jitter
+ * factors, blur kernels) are drawn on the host with `sample`'s own code, or
+ * replayed, and uploaded with each submission in the per-sample table. A batch
  * larger than the device's buffer limits is split into chunks, up to
  * `inFlight` of them submitted before the first readback is awaited.
  *
@@ -12,11 +15,14 @@
  */
 
 import type { Pipeline } from "../dsl/types.ts";
+import { shapesOf } from "../dsl/stages.ts";
+import type { ImageShape } from "../ops/module.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { seedKey } from "../params/keys.ts";
+import { sampleOp } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import { type GpuContext, gpuError } from "./device.ts";
-import { buildConsts, fillTable } from "./layout.ts";
+import { buildConsts, fillHostTable, fillTable } from "./layout.ts";
 import { type GpuPlan, planGpu, type Shape } from "./plan.ts";
 
 /** Workgroups per row of a dispatch grid (the shaders' `group_index`). */
@@ -131,8 +137,12 @@ export class GpuKernel {
   private readonly idle: GPUBuffer[] = [];
   private staged = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Values per input image. */
   private readonly per: number;
+  /** Values per output image. */
+  private readonly outPer: number;
   private readonly stride: number;
+  private readonly shapes: readonly ImageShape[];
   private readonly scratchPerSample: number;
   private busy = 0;
   private disposed = false;
@@ -152,21 +162,22 @@ export class GpuKernel {
     const { channels: C, height: H, width: W } = shape;
     ctx.onLost.add(this.forget);
     this.per = C * H * W;
+    this.outPer = plan.output.channels * plan.output.height * plan.output.width;
     this.stride = consts[0];
-    const V = (W >> 1) + 1;
+    this.shapes = shapesOf(pipeline, shape);
     this.scratchPerSample = Math.max(
       0,
       ...plan.passes.map((p) => Math.ceil((8 * p.scratchPerWorkgroup * p.workgroups(64)) / 64)),
     );
     const perSample = Math.max(
-      4 * this.per,
-      plan.drawsParams ? 8 * C * H * V : 0,
+      4 * plan.imageValues,
+      8 * plan.spectrumValues,
       4 * this.stride,
       this.scratchPerSample,
       4,
     );
     const limit = Math.min(ctx.limits.maxBinding, ctx.limits.maxBuffer);
-    const total = 8 * this.per + (plan.drawsParams ? 8 * C * H * V : 0) + 4 * this.stride + this.scratchPerSample;
+    const total = 8 * plan.imageValues + 8 * plan.spectrumValues + 4 * this.stride + this.scratchPerSample;
     this.maxChunk = Math.max(1, Math.min(Math.floor(limit / perSample), Math.floor(WORK_BUDGET / total)));
     if (perSample > limit) {
       throw gpuError(
@@ -180,25 +191,23 @@ export class GpuKernel {
     if (this.work && this.work.capacity >= capacity) return this.work;
     const old = this.work;
     const { device } = this.ctx;
-    const { channels: C, height: H, width: W } = this.shape;
-    const V = (W >> 1) + 1;
     const S = GPUBufferUsage.STORAGE, D = GPUBufferUsage.COPY_DST, R = GPUBufferUsage.COPY_SRC;
     const make = (bytes: number, usage: number) =>
       device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
     const uniform = make(32, GPUBufferUsage.UNIFORM | D);
     const tab = make(4 * this.stride * capacity, S | D | R);
-    const spec = make(this.plan.drawsParams ? 8 * C * H * V * capacity : 16, S);
-    const a = make(4 * this.per * capacity, S | D | R);
-    const b = make(4 * this.per * capacity, S | D | R);
+    const spec = make(8 * this.plan.spectrumValues * capacity, S);
+    const a = make(4 * this.plan.imageValues * capacity, S | D | R);
+    const b = make(4 * this.plan.imageValues * capacity, S | D | R);
     const scratchBytes = Math.max(
       16,
       ...this.plan.passes.map((p) => 8 * p.scratchPerWorkgroup * p.workgroups(capacity)),
     );
     const scratch = make(scratchBytes, S);
     const layout = layoutOf(device);
-    const stages = Math.max(1, ...this.plan.passes.map((p) => p.stage + 1));
+    // Group 0 reads a and writes b, group 1 the other way (see PassPlan.group).
     const groups: GPUBindGroup[] = [];
-    for (let i = 0; i < stages; i++) {
+    for (let i = 0; i < 2; i++) {
       const [src, dst] = i % 2 === 0 ? [a, b] : [b, a];
       groups.push(device.createBindGroup({
         layout,
@@ -214,7 +223,7 @@ export class GpuKernel {
         ],
       }));
     }
-    const result = stages % 2 === 1 ? b : a;
+    const result = this.plan.result === 1 ? b : a;
     this.work = { capacity, buffers: [uniform, tab, spec, a, b, scratch], groups, uniform, tab, input: a, result };
     old?.buffers.forEach((x) => x.destroy());
     return this.work;
@@ -254,7 +263,7 @@ export class GpuKernel {
   ): Promise<unknown> {
     const device = this.ctx.device, queue = device.queue;
     const w = this.workingSet(Math.min(this.maxChunk, Math.max(n, req.count)));
-    const bytes = 4 * this.per * n;
+    const bytes = 4 * this.outPer * n;
     device.pushErrorScope("out-of-memory");
     device.pushErrorScope("validation");
     if (data) {
@@ -267,13 +276,32 @@ export class GpuKernel {
     }
     const uni = new Uint32Array(8);
     uni[0] = n;
+    if ((req.params && this.plan.drawsParams) || this.plan.hostTable) {
+      const table = new Uint32Array(this.stride * n);
+      const params = req.params?.slice(first, first + n);
+      if (params && this.plan.drawsParams) fillTable(this.pipeline, this.consts, this.plan.offsets, params, table);
+      if (this.plan.hostTable) {
+        const [k0, k1] = seedKey(req.seed ?? 0);
+        const base = (req.offset ?? 0) + first;
+        const ops = this.pipeline.ops, shapes = this.shapes;
+        fillHostTable(
+          this.pipeline,
+          this.consts,
+          this.plan.offsets,
+          shapes,
+          n,
+          // The host draws the spatial ops' parameters as `sample` does (the same code), or replays them.
+          (s, i) =>
+            params
+              ? params[s][i]
+              : sampleOp(ops[i], i, k0, k1, req.seed ?? 0, base + s, shapes[i].height, shapes[i].width),
+          table,
+        );
+      }
+      queue.writeBuffer(w.tab, 0, table);
+    }
     if (req.params) {
       uni[4] = 0;
-      if (this.plan.drawsParams) {
-        const table = new Uint32Array(this.stride * n);
-        fillTable(this.pipeline, this.consts, this.plan.offsets, req.params.slice(first, first + n), table);
-        queue.writeBuffer(w.tab, 0, table);
-      }
     } else {
       const [k0, k1] = seedKey(req.seed ?? 0);
       uni[1] = ((req.offset ?? 0) + first) >>> 0;
@@ -287,7 +315,7 @@ export class GpuKernel {
     let dispatches = 0;
     this.plan.passes.forEach((p, i) => {
       pass.setPipeline(this.computes[i]);
-      pass.setBindGroup(0, w.groups[p.stage]);
+      pass.setBindGroup(0, w.groups[p.group]);
       const [x, y] = grid(p.workgroups(n));
       pass.dispatchWorkgroups(x, y);
       dispatches++;
@@ -324,21 +352,22 @@ export class GpuKernel {
   }
 
   private async runChunks(data: RealArray, req: GpuRunRequest): Promise<Float32Array> {
-    const out = new Float32Array(req.count * this.per);
+    const per = this.outPer;
+    const out = new Float32Array(req.count * per);
     const jobs: Promise<void>[] = [];
     for (let first = 0; first < req.count; first += this.maxChunk) {
       const n = Math.min(this.maxChunk, req.count - first);
-      const target = await this.staging(4 * this.per * n);
+      const target = await this.staging(4 * per * n);
       jobs.push((async () => {
         try {
           if (this.ctx.lost) throw gpuError("a device that is not lost", this.ctx.lost);
           const checked = this.submit(data, first, n, req, target);
-          const mapped = target.mapAsync(GPUMapMode.READ, 0, 4 * this.per * n);
+          const mapped = target.mapAsync(GPUMapMode.READ, 0, 4 * per * n);
           await Promise.all([checked, mapped]).catch((e) => {
             if (this.ctx.lost) throw gpuError("a device that is not lost", this.ctx.lost);
             throw e instanceof Error && e.name === "FreqaugError" ? e : gpuError("to read the result back", e);
           });
-          out.set(new Float32Array(target.getMappedRange(0, 4 * this.per * n)), first * this.per);
+          out.set(new Float32Array(target.getMappedRange(0, 4 * per * n)), first * per);
           target.unmap();
           this.release(target);
         } catch (e) {
@@ -428,7 +457,7 @@ export async function compileGpu(
   const plan = planGpu(pipeline, shape, ctx.limits);
   const { device } = ctx;
   const computes = await Promise.all(plan.passes.map((p) => pipelineOf(device, p.wgsl)));
-  const { words } = buildConsts(pipeline, shape);
+  const { words } = buildConsts(pipeline, shape, plan.statsWords);
   const upload = (data: ArrayBufferView & { byteLength: number }) => {
     const b = device.createBuffer({
       size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),

@@ -1,17 +1,21 @@
 /**
  * The numbers of a pipeline, laid out for the shaders: the `consts` words
  * (one block per op, at offsets fixed by the pipeline's structure), the
- * per-sample parameter table (sizes depend on numbers such as k), the
- * twiddle tables of a shape, and the table of replayed parameters.
+ * per-sample parameter table (sizes depend on numbers such as k: first the
+ * partial sums of per-image statistics, then one entry per op that has one),
+ * the twiddle tables of a shape, the table of replayed parameters, and the
+ * entries the host writes for the spatial ops (drawn by `sample`, or replayed).
  *
  * @module
  */
 
 import type { Op, Pipeline } from "../dsl/types.ts";
+import { shapesOf } from "../dsl/stages.ts";
+import type { ImageShape } from "../ops/module.ts";
 import { isFrequencyOp } from "../dsl/types.ts";
 import { planFft } from "../math/fft.ts";
 import { twiddle } from "../math/elementary.ts";
-import { moduleOf } from "../ops/registry.ts";
+import { moduleOf, type OpParams } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import type { GpuFftPlan } from "./fftplan.ts";
 
@@ -43,31 +47,66 @@ export function appliedThreshold(p: number): number {
   return p >= 1 ? 16777216 : Math.ceil(p * 16777216);
 }
 
-/** The consts words of a pipeline for a shape, and the per-sample table stride. */
+/**
+ * The consts words of a pipeline for a shape, and the per-sample table
+ * stride. Each op's block is written for the shape the op sees; the table
+ * starts with `statsWords` words of partial sums (see plan.ts).
+ */
 export function buildConsts(
   pipeline: Pipeline,
   shape: { height: number; width: number; channels: number },
+  statsWords = 0,
 ): { words: Uint32Array; stride: number } {
   const offsets = constOffsets(pipeline, shape.channels);
+  const shapes = shapesOf(pipeline, shape);
   const last = pipeline.ops.length
     ? offsets[offsets.length - 1] + blockSize(pipeline.ops[pipeline.ops.length - 1], shape.channels)
     : 1;
   const words = new Uint32Array(Math.max(last, 4));
   const f = new Float32Array(words.buffer);
-  let stride = 0;
+  let stride = statsWords;
   pipeline.ops.forEach((op, index) => {
     const o = offsets[index];
     const m = moduleOf(op);
+    const sh = shapes[index];
     if (isFrequencyOp(op)) {
       words[o] = index;
       words[o + 1] = stride;
       words[o + 2] = appliedThreshold(op.p);
-      stride += tableSize(op, shape.height, shape.width);
+      stride += tableSize(op, sh.height, sh.width);
+    } else if (m.gpu!.hostTableWords) {
+      words[o] = stride;
+      stride += m.gpu!.hostTableWords(op, sh);
     }
-    m.gpu!.writeConsts(op, { u32: (i, v) => (words[o + i] = v), f32: (i, v) => (f[o + i] = v) }, shape);
+    m.gpu!.writeConsts(op, { u32: (i, v) => (words[o + i] = v), f32: (i, v) => (f[o + i] = v) }, sh);
   });
   words[0] = stride;
   return { words, stride };
+}
+
+/**
+ * Writes the table entries of the ops whose parameters the host writes, for
+ * `count` samples: `paramsOf(s, index)` gives sample s's parameters of op
+ * `index`; `shapes` are the shapes the ops see.
+ */
+export function fillHostTable(
+  pipeline: Pipeline,
+  consts: Uint32Array,
+  offsets: readonly number[],
+  shapes: readonly ImageShape[],
+  count: number,
+  paramsOf: (s: number, index: number) => OpParams,
+  table: Uint32Array,
+): void {
+  const stride = consts[0];
+  const f = new Float32Array(table.buffer, table.byteOffset, table.length);
+  pipeline.ops.forEach((op, index) => {
+    const g = moduleOf(op).gpu!;
+    if (!g.writeHostTable) return;
+    for (let s = 0; s < count; s++) {
+      g.writeHostTable(op, paramsOf(s, index), shapes[index], table, f, s * stride + consts[offsets[index]]);
+    }
+  });
 }
 
 /**

@@ -1,13 +1,23 @@
 /**
- * Compiles a pipeline's structure and a shape into passes of WGSL: at most
- * three dispatches per frequency stage — (1) load, spatial pre-ops, row rfft;
- * (2) column FFT, every frequency op folded into one multiplier per bin,
- * inverse column FFT; (3) row irfft, spatial post-ops, store — and one
- * pointwise pass for a pipeline without frequency ops. The WGSL lives in
- * shaders/; this module only writes the specialisations: sizes, radix
- * sequences, and which ops are fused where. Numbers (k, σ, c, means…) never
- * enter the text: they travel in the `consts` buffer, so pipelines that differ
- * only in numbers share compiled shaders.
+ * Compiles a pipeline's structure and a shape into passes of WGSL. A
+ * frequency stage is three dispatches — (1) load (the spatial ops before the
+ * stage fused into it: a crop's resize gathered from the box, flips,
+ * pointwise and colour ops), row rfft, parameter draws; (2) column FFT, every
+ * frequency op folded into one multiplier per bin, inverse column FFT; (3) row
+ * irfft and store (the spatial ops after the stage that work pixel by pixel
+ * fused into it: pointwise and colour ops, flips, and the partial sums of a
+ * colour jitter's contrast mean). Spatial ops that neither fuse into a store
+ * nor into the next stage's load get a pass of their own, each saying why
+ * (`why`): a second gather (a blur's vertical half after its horizontal one,
+ * a crop after a blur), the ops after a gather that ends the pipeline, a sum
+ * over the image that nothing before could make. A pipeline without
+ * frequency ops is such passes only: one, for pointwise ops.
+ *
+ * The WGSL lives in shaders/ and in each op's folder; this module only
+ * writes the specialisations: sizes, radix sequences, and which ops are fused
+ * where. Numbers (k, σ, c, means, boxes, factors…) never enter the text: they
+ * travel in the `consts` buffer and the per-sample table, so pipelines that
+ * differ only in numbers share compiled shaders.
  *
  * @module
  */
@@ -17,14 +27,17 @@ import fftWgsl from "../../shaders/fft.wgsl" with { type: "text" };
 import paramsWgsl from "../../shaders/params.wgsl" with { type: "text" };
 import rowsWgsl from "../../shaders/rows.wgsl" with { type: "text" };
 import colsWgsl from "../../shaders/cols.wgsl" with { type: "text" };
+import irfftWgsl from "../../shaders/irfft.wgsl" with { type: "text" };
 import irowsWgsl from "../../shaders/irows.wgsl" with { type: "text" };
+import irowsPxWgsl from "../../shaders/irows_px.wgsl" with { type: "text" };
 import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
-import { stagesOf } from "../dsl/stages.ts";
+import reduceWgsl from "../../shaders/reduce.wgsl" with { type: "text" };
+import { type FrequencyStage, shapesOf, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import { isFrequencyOp } from "../dsl/types.ts";
 import { moduleOf } from "../ops/registry.ts";
 import { describeFft, type GpuFftPlan, planGpuFft } from "./fftplan.ts";
 import { constOffsets, type FftTables, pushTables } from "./layout.ts";
+import { needsPixels, pullWgsl, pushWgsl, type StatSlot, statsRead, statWgsl, type Step, stepsOf } from "./chain.ts";
 
 /** Image shape of a compiled kernel. */
 export interface Shape {
@@ -61,12 +74,21 @@ export const DEFAULT_LIMITS: PlanLimits = { workgroupStorage: 16384 };
 
 /** One compute pass of a plan. */
 export interface PassPlan {
-  /** What the pass does. */
-  readonly name: "rows" | "columns" | "inverse rows" | "pointwise";
-  /** Index of its frequency stage (0 for a pointwise-only pipeline). */
+  /**
+   * What the pass does: the three passes of a frequency stage (`rows`,
+   * `columns`, `inverse rows`), or a pass of spatial ops of its own:
+   * `pointwise` (value by value or pixel by pixel), `gather` (with a crop's
+   * resize or half a blur), `reduce` (partial sums of a per-image statistic).
+   */
+  readonly name: "rows" | "columns" | "inverse rows" | "pointwise" | "gather" | "reduce";
+  /** Index of its frequency stage (passes of spatial ops: of the last stage before them, or 0). */
   readonly stage: number;
+  /** Its bind group: 0 reads buffer a and writes b, 1 the other way. */
+  readonly group: number;
   /** What it fuses, in order (op names with their pipeline index, and the transforms). */
   readonly fuses: readonly string[];
+  /** Why a pass beyond a frequency stage's three exists (absent for those three). */
+  readonly why?: string;
   /** Threads per workgroup. */
   readonly workgroupSize: number;
   /** Bytes of workgroup memory. */
@@ -75,9 +97,9 @@ export interface PassPlan {
   readonly perWorkgroup: string;
   /** The full WGSL module. */
   readonly wgsl: string;
-  /** Where its FFTs work. */
+  /** Where its FFTs (or sums) work. */
   readonly scratch: ScratchKind;
-  /** Complex values of FFT scratch per workgroup. */
+  /** Complex values of scratch per workgroup (storage scratch only). */
   readonly scratchPerWorkgroup: number;
   /** Workgroups for a batch of `count` samples. */
   readonly workgroups: (count: number) => number;
@@ -85,18 +107,30 @@ export interface PassPlan {
 
 /** A compiled plan: passes and the shape's twiddle tables. */
 export interface GpuPlan {
-  /** The shape. */
+  /** The input shape. */
   readonly shape: Shape;
+  /** The output shape (a randomResizedCrop changes it). */
+  readonly output: Shape;
   /** Passes in dispatch order. */
   readonly passes: readonly PassPlan[];
   /** Twiddle and chirp tables, complex float32 pairs. */
   readonly twiddles: Float32Array;
-  /** How rows (length W) and columns (length H) are transformed. */
+  /** How rows (length W) and columns (length H) of the first frequency stage are transformed. */
   readonly fft: { readonly rows: GpuFftPlan | null; readonly columns: GpuFftPlan | null };
   /** Consts offsets of each op. */
   readonly offsets: readonly number[];
-  /** Whether the pipeline has frequency ops (and so a parameter table). */
+  /** Whether the pipeline has frequency ops (drawn on the GPU, so a parameter table). */
   readonly drawsParams: boolean;
+  /** Whether some op's parameters are written to the table on the host. */
+  readonly hostTable: boolean;
+  /** Words at the start of each sample's table for the partial sums of per-image statistics. */
+  readonly statsWords: number;
+  /** Values per sample of the largest image an image buffer holds. */
+  readonly imageValues: number;
+  /** Complex values per sample of the largest half-spectrum. */
+  readonly spectrumValues: number;
+  /** The image buffer the result ends in: 0 (a, the input's) or 1 (b). */
+  readonly result: 0 | 1;
 }
 
 const u = (x: number) => `${x >>> 0}u`;
@@ -193,162 +227,298 @@ function scratchFor(shape: Shape, limits: PlanLimits): ScratchKind {
   return planGpuFft(shape.width, cap) && planGpuFft(shape.height, cap) ? "workgroup" : "storage";
 }
 
-/** Why a shape cannot be planned, or null. */
-export function unplannable(shape: Shape, limits: PlanLimits): string | null {
+/**
+ * Why a shape cannot be planned, or null: every frequency stage's shape (the
+ * input's, or a crop's size) must be transformable. Without a pipeline, the
+ * input shape is checked.
+ */
+export function unplannable(shape: Shape, limits: PlanLimits, pipeline?: Pipeline): string | null {
   const cap = halfCapacity("storage", limits);
-  for (const [axis, n] of [["width", shape.width], ["height", shape.height]] as const) {
-    if (!planGpuFft(n, cap)) {
-      return `${axis} ${n} is over the largest FFT length, ${cap}`;
+  const shapes = pipeline ? stageShapes(pipeline, shape) : [shape];
+  for (const s of shapes) {
+    for (const [axis, n] of [["width", s.width], ["height", s.height]] as const) {
+      if (!planGpuFft(n, cap)) {
+        const at = s === shape ? "" : ` (after a resize to ${s.height}x${s.width})`;
+        return `${axis} ${n}${at} is over the largest FFT length, ${cap}`;
+      }
     }
   }
   return null;
 }
 
+/** The shape of each frequency stage. */
+function stageShapes(pipeline: Pipeline, shape: Shape): Shape[] {
+  const shapes = shapesOf(pipeline, shape);
+  return stagesOf(pipeline).filter((s): s is FrequencyStage => s.kind === "frequency").map((s) =>
+    shapes[s.ops[0].index]
+  );
+}
+
+/** Pixels a workgroup of a reduce pass adds: at least 4096, and at most 64 partial sums per image. */
+function reduceChunk(pixels: number): number {
+  return Math.max(4096, Math.ceil(pixels / 64));
+}
+
+/** Why a gather cannot join the inverse rows pass's store. */
+function gatherWhy(st: Step): string {
+  if (st.kind !== "gather") return "";
+  return st.gather.y
+    ? `${st.label} reads pixels of other rows, which the inverse rows pass (a few rows at a time) does not hold`
+    : `${st.label} reads other pixels of a row, each through the ops before it: a pass of its own`;
+}
+
+/** What the inverse rows pass of a stage can store: the leading steps of the next ops, and why it stops. */
+function storePrefix(steps: readonly Step[], pixelsOk: boolean) {
+  const store: Step[] = [];
+  let partial: (Step & { kind: "pixel" }) | null = null;
+  let stop = "";
+  for (const st of steps) {
+    if (st.kind === "value" || st.kind === "remap" || (st.kind === "pixel" && pixelsOk && st.term === null)) {
+      store.push(st);
+      continue;
+    }
+    if (st.kind === "pixel" && pixelsOk) {
+      partial = st;
+      stop = `${st.label} blends with the mean of the whole image, known once the inverse rows pass has summed it`;
+    } else if (st.kind === "pixel") {
+      stop =
+        `${st.label} needs every channel of a pixel, which the inverse rows pass cannot keep together for rows this long`;
+    } else stop = gatherWhy(st);
+    break;
+  }
+  return { store, partial, rest: steps.slice(store.length), stop };
+}
+
 /**
  * Plans a pipeline for a shape. The WGSL depends only on the pipeline's
- * structure (op kinds, order, GMM precision), the shape and the limits.
+ * structure (op kinds, order, GMM precision, whether a jitter has a
+ * contrast), the shapes and the limits.
  */
 export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = DEFAULT_LIMITS): GpuPlan {
-  const why = unplannable(shape, limits);
-  if (why) throw new RangeError(why);
-  // Complex values per half of the FFT buffer.
-  const scratch = scratchFor(shape, limits);
-  const cap = halfCapacity(scratch, limits);
-  const finish = (wgsl: string) =>
+  const unfit = unplannable(shape, limits, pipeline);
+  if (unfit) throw new RangeError(unfit);
+  const C = shape.channels;
+  const shapes = shapesOf(pipeline, shape);
+  const offsets = constOffsets(pipeline, C);
+  // Each op's snippet once, in the order the ops first appear.
+  const snippets = [...new Set(pipeline.ops.map((op) => moduleOf(op).gpu!.wgsl))];
+  const library = [commonWgsl, paramsWgsl, ...snippets].join("\n");
+  const fftLibrary = [commonWgsl, fftWgsl, paramsWgsl, ...snippets].join("\n");
+  const label = (index: number) => `${pipeline.ops[index].op}#${index}`;
+  const pool: ScratchKind = limits.scratch === "storage" ? "storage" : "workgroup";
+  const finishFor = (scratch: ScratchKind) => (wgsl: string) =>
     scratch === "workgroup" ? wgsl : wgsl
       .replace(/var<workgroup> buf: [^;]*;/, "")
       .replaceAll("buf[", "scratch[scratch_base + ")
       .replaceAll("workgroupBarrier()", "storageBarrier()");
-  const { height: H, width: W, channels: C } = shape;
-  const V = (W >> 1) + 1;
-  const offsets = constOffsets(pipeline, C);
-  const stages = stagesOf(pipeline);
-  const freqStages = stages.filter((s) => s.kind === "frequency");
-  // Each op's snippet once, in the order the ops first appear.
-  const snippets = [...new Set(pipeline.ops.map((op) => moduleOf(op).gpu!.wgsl))];
-  const library = [commonWgsl, fftWgsl, paramsWgsl, ...snippets].join("\n");
-  const label = (index: number) => `${pipeline.ops[index].op}#${index}`;
 
-  const spatialFn = (name: string, ops: readonly number[], withCh: boolean) => {
-    const body = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.point!(u(offsets[i]), pipeline.ops[i])}`);
-    return [
-      `fn ${name}(x: f32, ch: u32) -> f32 {`,
-      "  var y = x;",
-      withCh ? "  _ = ch;" : "",
-      ...body,
-      "  return y;",
-      "}",
-    ]
-      .filter((l) => l !== "").join("\n");
-  };
-
-  // Spatial ops before the first frequency stage run in its load; the ones
-  // after a stage run in its store.
-  const preOps: number[] = [];
-  const postOps: number[][] = freqStages.map(() => []);
-  let seen = -1;
-  for (const st of stages) {
-    if (st.kind === "frequency") seen++;
-    else if (seen < 0) preOps.push(...st.ops.map((o) => o.index));
-    else postOps[seen].push(...st.ops.map((o) => o.index));
+  // The frequency stages, and the steps of the spatial ops before each (the last: after the last stage).
+  const freq: FrequencyStage[] = [];
+  const segments: Step[][] = [[]];
+  for (const st of stagesOf(pipeline)) {
+    if (st.kind === "frequency") {
+      freq.push(st);
+      segments.push([]);
+    } else {
+      for (const { index } of st.ops) {
+        segments[segments.length - 1].push(...stepsOf(pipeline, index, offsets[index], shapes));
+      }
+    }
   }
-
-  const twiddles: number[] = [];
-  if (freqStages.length === 0) {
-    const wgsl = [
-      header(shape, 256, 0, {}),
-      [commonWgsl, paramsWgsl, ...snippets].join("\n"),
-      spatialFn("post", preOps, true),
-      pointwiseWgsl,
-    ].join("\n");
-    return {
-      shape,
-      passes: [{
-        name: "pointwise",
-        stage: 0,
-        fuses: preOps.length ? preOps.map(label) : ["copy"],
-        workgroupSize: 256,
-        workgroupMemory: 0,
-        perWorkgroup: "256 values",
-        wgsl,
-        scratch: "workgroup",
-        scratchPerWorkgroup: 0,
-        workgroups: (count) => Math.ceil((count * C * H * W) / 256),
-      }],
-      twiddles: new Float32Array(2),
-      fft: { rows: null, columns: null },
-      offsets,
-      drawsParams: false,
-    };
-  }
-
-  const rowPlan = planGpuFft(W, cap)!;
-  const colPlan = planGpuFft(H, cap)!;
-  const rowTables = pushTables(rowPlan, twiddles);
-  const colTables = pushTables(colPlan, twiddles);
-
-  // Row passes: NSEQ row pairs per workgroup.
-  const rowSeq = Math.max(1, Math.min(16, Math.floor(cap / rowPlan.seqLen)));
-  const rowCap = rowSeq * rowPlan.seqLen;
-  const rowWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(rowCap / 4))));
-  // Column pass: TV columns of TC channels per workgroup.
-  const tc = C * colPlan.seqLen <= cap ? C : 1;
-  const tv = Math.max(1, Math.min(V, Math.floor(16 / tc) || 1, Math.floor(cap / (tc * colPlan.seqLen))));
-  const colCap = tc * tv * colPlan.seqLen;
-  const colWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(colCap / 4))));
-  const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
-
-  const freqIndices = pipeline.ops.map((op, i) => (isFrequencyOp(op) ? i : -1)).filter((i) => i >= 0);
-  const genBody = freqIndices.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.gen!(u(offsets[i]), pipeline.ops[i])}`);
 
   const passes: PassPlan[] = [];
-  freqStages.forEach((stage, si) => {
-    if (stage.kind !== "frequency") return;
-    const first = si === 0;
-    const pre = spatialFn("pre", first ? preOps : [], true);
-    const post = spatialFn("post", postOps[si], true);
+  const twiddles: number[] = [];
+  const slots = new Map<number, StatSlot>();
+  let statsWords = 0;
+  // The image buffer the current image is in (0: a) and its shape.
+  let group = 0;
+  let current: Shape = shape;
+  let imageValues = C * shape.height * shape.width;
+  let spectrumValues = 0;
+  let stage = 0;
+  const slot = (index: number, count: number): StatSlot => {
+    const s = { at: statsWords, count };
+    statsWords += count;
+    slots.set(index, s);
+    return s;
+  };
+  const statFns = (...runs: (readonly Step[])[]) => statWgsl(runs.flatMap(statsRead), slots);
+
+  /** A pass of its own for a run of steps (at most one gather), from the current image. */
+  const emitMap = (steps: readonly Step[], why: string) => {
+    const out = steps.length ? steps[steps.length - 1].output : current;
+    const px = needsPixels(steps);
+    const items = (px ? 1 : C) * out.height * out.width;
+    const item = px
+      ? [
+        "fn map_item(s: u32, i: u32) {",
+        "  let px = pull_px(s, i / W, i % W);",
+        "  for (var c = 0u; c < CH; c++) {",
+        "    dst[(s * CH + c) * (H * W) + i] = px[c];",
+        "  }",
+        "}",
+      ]
+      : [
+        "fn map_item(s: u32, i: u32) {",
+        "  let c = i / (H * W);",
+        "  let p = i - c * (H * W);",
+        "  dst[s * ITEMS + i] = pull(s, c, p / W, p % W);",
+        "}",
+      ];
+    const gathers = steps.some((st) => st.kind === "gather");
+    passes.push({
+      name: gathers ? "gather" : "pointwise",
+      stage,
+      group,
+      fuses: steps.length ? ["load", ...steps.map((st) => st.label), "store"] : ["copy"],
+      why,
+      workgroupSize: 256,
+      workgroupMemory: 0,
+      perWorkgroup: `256 ${px ? "pixels" : "values"}`,
+      wgsl: [
+        header(out, 256, 0, { ITEMS: u(items) }),
+        library,
+        statFns(steps),
+        pullWgsl("pull", steps, current),
+        item.join("\n"),
+        pointwiseWgsl,
+      ].join("\n"),
+      scratch: "workgroup",
+      scratchPerWorkgroup: 0,
+      workgroups: (count) => Math.ceil((count * items) / 256),
+    });
+    group ^= 1;
+    current = out;
+    imageValues = Math.max(imageValues, C * out.height * out.width);
+  };
+
+  /** A pass summing the term of `st` over its image (the run `prefix` pulled from the current image). */
+  const emitReduce = (prefix: readonly Step[], st: Step & { kind: "pixel" }) => {
+    const img = st.input;
+    const pixels = img.height * img.width;
+    const pch = reduceChunk(pixels);
+    const np = Math.ceil(pixels / pch);
+    const fns = statFns(prefix);
+    const at = slot(st.index, np);
+    // One partial sum per thread in workgroup memory (or storage scratch).
+    const wg = Math.min(256, 2 ** Math.floor(Math.log2(limits.workgroupStorage / 8)));
+    passes.push({
+      name: "reduce",
+      stage,
+      group,
+      fuses: ["load", ...prefix.map((p) => p.label), `${st.label} (partial sums of its mean)`],
+      why: `${st.label} blends with the mean of the whole image (its contrast), which no pass before sums`,
+      workgroupSize: wg,
+      workgroupMemory: pool === "workgroup" ? 8 * wg : 0,
+      perWorkgroup: `${pch} pixels of one sample`,
+      wgsl: finishFor(pool)([
+        header(img, wg, wg / 2, { PCH: u(pch), NP: u(np), STAT: u(at.at) }),
+        library,
+        fns,
+        pullWgsl("pull", prefix, current, true),
+        "fn reduce_term(s: u32, h: u32, w: u32) -> f32 {",
+        "  let px = pull_px(s, h, w);",
+        `  return ${st.term};`,
+        "}",
+        reduceWgsl,
+      ].join("\n")),
+      scratch: pool,
+      scratchPerWorkgroup: pool === "storage" ? wg : 0,
+      workgroups: (count) => count * np,
+    });
+  };
+
+  /**
+   * Plans steps that follow the current image: passes of their own where
+   * needed; returns the last run when it goes into the next stage's load.
+   */
+  const planRest = (steps: readonly Step[], firstWhy: string, toLoad: boolean): Step[] => {
+    let run: Step[] = [];
+    let why: string | undefined = firstWhy || undefined;
+    for (const st of steps) {
+      if (st.kind === "gather" && run.some((x) => x.kind === "gather")) {
+        emitMap(run, why ?? `${st.label} gathers from this pass's output, and a pass gathers once`);
+        why = `${st.label} reads pixels that the pass before computes: a pass gathers once`;
+        run = [];
+      }
+      if (st.kind === "pixel" && st.term !== null && !slots.has(st.index)) emitReduce(run, st);
+      run.push(st);
+    }
+    if (toLoad) return run;
+    if (run.length) emitMap(run, why ?? "the spatial ops after the last frequency stage");
+    return [];
+  };
+
+  const emitStage = (i: number, load: readonly Step[]) => {
+    const fs = freq[i];
+    const ss = shapes[fs.ops[0].index];
+    const { height: H, width: W } = ss;
+    const V = (W >> 1) + 1;
+    const scratch = scratchFor(ss, limits);
+    const cap = halfCapacity(scratch, limits);
+    const finish = finishFor(scratch);
+    const rowPlan = planGpuFft(W, cap)!;
+    const colPlan = planGpuFft(H, cap)!;
+    const rowTables = pushTables(rowPlan, twiddles);
+    const colTables = pushTables(colPlan, twiddles);
+    // Row passes: NSEQ row pairs per workgroup.
+    const rowSeq = Math.max(1, Math.min(16, Math.floor(cap / rowPlan.seqLen)));
+    const rowCap = rowSeq * rowPlan.seqLen;
+    const rowWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(rowCap / 4))));
+    // Column pass: TV columns of TC channels per workgroup.
+    const tc = C * colPlan.seqLen <= cap ? C : 1;
+    const tv = Math.max(1, Math.min(V, Math.floor(16 / tc) || 1, Math.floor(cap / (tc * colPlan.seqLen))));
+    const colCap = tc * tv * colPlan.seqLen;
+    const colWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(colCap / 4))));
+    const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
     const rowFft = fftFunction("fft_row", rowPlan, rowTables, rowPlan.seqLen);
-    const rowHeader = (gen: boolean) =>
-      header(shape, rowWg, rowCap, { NSEQ: u(rowSeq), SL: u(rowPlan.seqLen), GEN: String(gen) });
-    const gen = [
-      "fn gen(s: u32, n: u32, lid: u32) {",
-      ...(first ? genBody : ["  _ = s;", "  _ = n;", "  _ = lid;"]),
+    const rowHeader = (gen: boolean, extra: Record<string, string> = {}) =>
+      header(ss, rowWg, rowCap, { NSEQ: u(rowSeq), SL: u(rowPlan.seqLen), GEN: String(gen), ...extra });
+    const ops = fs.ops.map(({ index }) => index);
+    const loadFns = [
+      statFns(load),
+      pullWgsl("load", load, current),
+      "fn load_row(r: u32, t: u32) -> f32 {",
+      "  return load(r / (CH * H), (r / H) % CH, r % H, t);",
       "}",
     ].join("\n");
-    const ops = stage.ops.map(({ index }) => index);
-    const rowsName = first && preOps.length ? preOps.map(label).concat(["row rfft"]) : ["row rfft"];
+    const gen = [
+      "fn gen(s: u32, n: u32, lid: u32) {",
+      ...ops.map((j) => `  ${moduleOf(pipeline.ops[j]).gpu!.gen!(u(offsets[j]), pipeline.ops[j])}`),
+      "}",
+    ].join("\n");
     passes.push({
       name: "rows",
-      stage: si,
-      fuses: first ? ["load", ...rowsName, "parameter draws"] : ["load", ...rowsName],
+      stage: i,
+      group,
+      fuses: ["load", ...load.map((st) => st.label), "row rfft", "parameter draws"],
       workgroupSize: rowWg,
       workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
       perWorkgroup: `${rowSeq} row pairs (one complex FFT each: ${describeFft(rowPlan)})`,
-      wgsl: finish([rowHeader(first), library, pre, rowFft, gen, rowsWgsl].join("\n")),
+      wgsl: finish([rowHeader(true), fftLibrary, loadFns, rowFft, gen, rowsWgsl].join("\n")),
       scratch,
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
-      workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq) + (first ? count : 0),
+      workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq) + count,
     });
-    const multBody = ops.map((i) => `  ${moduleOf(pipeline.ops[i]).gpu!.mult!(u(offsets[i]), pipeline.ops[i])}`);
     const mult = [
       "fn mult(s: u32, u: u32, v: u32) -> vec2<f32> {",
       "  var m = vec2<f32>(INV_HW, 0.0);",
-      ...multBody,
+      ...ops.map((j) => `  ${moduleOf(pipeline.ops[j]).gpu!.mult!(u(offsets[j]), pipeline.ops[j])}`),
       "  return m;",
       "}",
-    ]
-      .join("\n");
+    ].join("\n");
     const colFft = fftFunction("fft_col", colPlan, colTables, colPlan.seqLen);
     passes.push({
       name: "columns",
-      stage: si,
+      stage: i,
+      group,
       fuses: ["column FFT", ...ops.map(label).map((l) => `${l} (multiplier)`), "inverse column FFT"],
       workgroupSize: colWg,
       workgroupMemory: scratch === "workgroup" ? colCap * 16 : 0,
       perWorkgroup: `${tv} column(s) x ${tc} channel(s) of one sample (${describeFft(colPlan)})`,
       wgsl: finish([
-        header(shape, colWg, colCap, { NSEQ: u(tc * tv), SL: u(colPlan.seqLen), TC: u(tc), TV: u(tv) }),
-        library,
+        header(ss, colWg, colCap, { NSEQ: u(tc * tv), SL: u(colPlan.seqLen), TC: u(tc), TV: u(tv) }),
+        fftLibrary,
         mult,
         colFft,
         colsWgsl,
@@ -359,29 +529,113 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
     });
     const active = [
       "fn stage_applies(s: u32) -> bool {",
-      `  return ${ops.map((i) => `op_applied(s, ${u(offsets[i])})`).join(" || ")};`,
+      `  return ${ops.map((j) => `op_applied(s, ${u(offsets[j])})`).join(" || ")};`,
       "}",
-    ]
-      .join("\n");
-    passes.push({
-      name: "inverse rows",
-      stage: si,
-      fuses: ["row irfft", ...postOps[si].map(label), "store"],
-      workgroupSize: rowWg,
-      workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
-      perWorkgroup: `${rowSeq} row pairs`,
-      wgsl: finish([rowHeader(false), library, pre, post, rowFft, active, irowsWgsl].join("\n")),
-      scratch,
-      scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
-      workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq),
-    });
-  });
+    ].join("\n");
+    // The store: whole pixels (every channel of KROWS rows per workgroup) when colour ops or a sum fuse into it.
+    const krows = Math.floor((2 * rowSeq) / C);
+    const sp = storePrefix(segments[i + 1], C <= 3 && krows >= 1);
+    const pixels = needsPixels(sp.store) || sp.partial !== null;
+    const stored = [
+      ...sp.store.map((st) => st.label),
+      ...(sp.partial ? [`${sp.partial.label} (partial sums of its mean)`] : []),
+    ];
+    if (pixels) {
+      const wps = Math.ceil(H / krows);
+      const at = sp.partial ? slot(sp.partial.index, wps).at : 0;
+      passes.push({
+        name: "inverse rows",
+        stage: i,
+        group,
+        fuses: ["row irfft", ...stored, "store"],
+        workgroupSize: rowWg,
+        workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
+        perWorkgroup: `${krows} row(s) of all ${C} channels of one sample`,
+        wgsl: finish([
+          rowHeader(false, {
+            KROWS: u(krows),
+            WPS: u(wps),
+            PARTIALS: String(sp.partial !== null),
+            STAT: u(at),
+          }),
+          fftLibrary,
+          loadFns,
+          statFns(sp.store),
+          pushWgsl(sp.store, ss, true, sp.partial?.term ?? null),
+          rowFft,
+          active,
+          irfftWgsl,
+          irowsPxWgsl,
+        ].join("\n")),
+        scratch,
+        scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
+        workgroups: (count) => count * wps,
+      });
+    } else {
+      passes.push({
+        name: "inverse rows",
+        stage: i,
+        group,
+        fuses: ["row irfft", ...stored, "store"],
+        workgroupSize: rowWg,
+        workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
+        perWorkgroup: `${rowSeq} row pairs`,
+        wgsl: finish([
+          rowHeader(false),
+          fftLibrary,
+          loadFns,
+          pushWgsl(sp.store, ss, false, null),
+          "fn finish(r: u32, t: u32, y: f32) {",
+          "  let s = r / (CH * H);",
+          "  let c = (r / H) % CH;",
+          "  var x = y;",
+          "  if (!stage_applies(s)) {",
+          "    x = load(s, c, r % H, t);",
+          "  }",
+          "  store_value(s, c, r % H, t, x);",
+          "}",
+          rowFft,
+          active,
+          irfftWgsl,
+          irowsWgsl,
+        ].join("\n")),
+        scratch,
+        scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
+        workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq),
+      });
+    }
+    group ^= 1;
+    current = ss;
+    stage = i;
+    imageValues = Math.max(imageValues, C * H * W);
+    spectrumValues = Math.max(spectrumValues, C * H * V);
+    return { rest: sp.rest, why: sp.stop, fft: { rows: rowPlan, columns: colPlan } };
+  };
+
+  let fft: GpuPlan["fft"] = { rows: null, columns: null };
+  let rest = segments[0];
+  let why = freq.length ? "" : "no frequency ops: the spatial ops run in a pass of their own";
+  for (let i = 0; i < freq.length; i++) {
+    const load = planRest(rest, why, true);
+    const done = emitStage(i, load);
+    if (i === 0) fft = done.fft;
+    rest = done.rest;
+    why = done.why;
+  }
+  planRest(rest, why, false);
+  if (passes.length === 0) emitMap([], "no ops: a copy");
   return {
     shape,
+    output: shapes[shapes.length - 1],
     passes,
-    twiddles: new Float32Array(twiddles),
-    fft: { rows: rowPlan, columns: colPlan },
+    twiddles: new Float32Array(twiddles.length ? twiddles : [0, 0]),
+    fft,
     offsets,
-    drawsParams: true,
+    drawsParams: freq.length > 0,
+    hostTable: pipeline.ops.some((op) => moduleOf(op).gpu!.hostTableWords !== undefined),
+    statsWords,
+    imageValues,
+    spectrumValues,
+    result: group as 0 | 1,
   };
 }

@@ -23,6 +23,7 @@ import type { Arbitrary } from "fast-check";
 import { f, opCodec, probability, type Range } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./color_jitter.wgsl" with { type: "text" };
 
 /** Random brightness, contrast, saturation and hue, in a random order. */
 export interface ColorJitterOp {
@@ -262,6 +263,25 @@ export const colorJitterModule: OpModule<ColorJitterOp, ColorJitterParams> = {
   apply(_op, p, img) {
     if (p.applied) jitter(p, img.data, img.channels, img.height, img.width);
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 2,
+    writeConsts: (_op, w, shape) => w.u32(1, shape.height * shape.width),
+    hostTableWords: () => 9,
+    writeHostTable(_op, p, shape, table, f, b) {
+      const factors = [p.brightness, p.contrast, p.saturation, p.hue];
+      table[b] = p.applied ? 1 : 0;
+      p.order.forEach((step, k) => {
+        // A null factor is skipped; saturation and hue leave one channel alone.
+        const skip = factors[step] === null || (step >= 2 && shape.channels !== 3);
+        table[b + 1 + k] = skip ? 0xffffffff : step;
+      });
+      factors.forEach((x, i) => (f[b + 5 + i] = x ?? 0));
+    },
+    pixel: (o, _op, stat) => `px = cj_apply(px, s, ${o}, ${stat});`,
+    // The contrast blends with the mean of the gray image: a sum over the image first.
+    term: (o, op) => (isIdentity(op.contrast, 1) ? null : `cj_term(px, s, ${o})`),
   },
   arbitrary(k: ArbKit): Arbitrary<ColorJitterOp> {
     const { fc } = k;

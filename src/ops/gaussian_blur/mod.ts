@@ -16,6 +16,7 @@
 import type { Arbitrary } from "fast-check";
 import { f, opCodec, probability, type Range, range } from "../codec_kit.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./gaussian_blur.wgsl" with { type: "text" };
 
 /** The largest σ, in pixels. */
 export const MAX_BLUR_SIGMA = 100;
@@ -141,6 +142,35 @@ export const gaussianBlurModule: OpModule<GaussianBlurOp, GaussianBlurParams> = 
     if (!p.applied) return img;
     blur(img.data, img.channels, img.height, img.width, p.sigma, ws.spare(img.height * img.width));
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 3,
+    writeConsts(_op, w, shape) {
+      w.u32(1, shape.height);
+      w.u32(2, shape.width);
+    },
+    // applied, r, σ, and 1 / the sum of the kernel's 2r + 1 terms (any σ a replay may give).
+    hostTableWords: () => 4,
+    writeHostTable(_op, p, _shape, table, f, b) {
+      table[b] = p.applied ? 1 : 0;
+      if (!p.applied) {
+        table[b + 1] = 0;
+        f[b + 2] = 1;
+        f[b + 3] = 1;
+        return;
+      }
+      const r = Math.ceil(3 * p.sigma);
+      let sum = 0;
+      for (let i = -r; i <= r; i++) sum += Math.exp(-0.5 * (i / p.sigma) ** 2);
+      table[b + 1] = r;
+      f[b + 2] = p.sigma;
+      f[b + 3] = 1 / sum;
+    },
+    gathers: () => [
+      { what: "horizontal", x: { count: "blur_n", at: "blur_xat", weight: "blur_wt" } },
+      { what: "vertical", y: { count: "blur_n", at: "blur_yat", weight: "blur_wt" } },
+    ],
   },
   arbitrary: (k: ArbKit): Arbitrary<GaussianBlurOp> =>
     k.fc.record({

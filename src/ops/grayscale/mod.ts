@@ -10,6 +10,7 @@ import type { Arbitrary } from "fast-check";
 import { f, opCodec, probability } from "../codec_kit.ts";
 import { LUMA } from "../color_jitter/mod.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./grayscale.wgsl" with { type: "text" };
 
 /** Turns a sample gray (all channels its luma) with probability p. */
 export interface GrayscaleOp {
@@ -71,6 +72,14 @@ export const grayscaleModule: OpModule<GrayscaleOp, GrayscaleParams> = {
       data[i] = data[plane + i] = data[2 * plane + i] = l;
     }
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 1,
+    writeConsts: () => {},
+    hostTableWords: () => 1,
+    writeHostTable: (_op, p, _shape, table, _f, b) => void (table[b] = p.applied ? 1 : 0),
+    pixel: (o) => `px = gray_apply(px, s, ${o});`,
   },
   arbitrary: (k: ArbKit): Arbitrary<GrayscaleOp> =>
     k.fc.record({ op: k.fc.constant("grayscale" as const), p: k.withEdges(k.probability(), [0.2, 0.1], 3) }),

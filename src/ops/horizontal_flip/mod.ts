@@ -8,6 +8,7 @@
 import type { Arbitrary } from "fast-check";
 import { f, opCodec, probability } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./horizontal_flip.wgsl" with { type: "text" };
 
 /** Mirrors the columns of a sample with probability p. */
 export interface HorizontalFlipOp {
@@ -69,6 +70,14 @@ export const horizontalFlipModule: OpModule<HorizontalFlipOp, HorizontalFlipPara
       }
     }
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 2,
+    writeConsts: (_op, w, shape) => w.u32(1, shape.width),
+    hostTableWords: () => 1,
+    writeHostTable: (_op, p, _shape, table, _f, b) => void (table[b] = p.applied ? 1 : 0),
+    remap: (o) => `w = hflip_w(s, ${o}, w);`,
   },
   arbitrary: (k: ArbKit): Arbitrary<HorizontalFlipOp> =>
     k.fc.record({ op: k.fc.constant("horizontalFlip" as const), p: k.withEdges(k.fc.constant(0.5), [1, 0, 0.2], 2) }),

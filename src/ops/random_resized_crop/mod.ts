@@ -17,7 +17,8 @@ import type { Arbitrary } from "fast-check";
 import { bool, f, num, opCodec, probability, type Range, range } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { type ArbKit, checkNumber, type ImageShape, lerp, makeOp, type OpModule } from "../module.ts";
-import { resizeBilinear } from "./resize.ts";
+import { axisWeights, resizeBilinear } from "./resize.ts";
+import wgsl from "./random_resized_crop.wgsl" with { type: "text" };
 
 /** The largest side `size` may ask for. */
 export const MAX_SIZE = 16384;
@@ -177,6 +178,48 @@ export const randomResizedCropModule: OpModule<RandomResizedCropOp, RandomResize
     const out = ws.spare(C * oh * ow);
     resizeBilinear(img.data, C, img.height, img.width, p, out, oh, ow, op.antialias);
     return { data: out, channels: C, height: oh, width: ow };
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 6,
+    writeConsts(op, w, shape) {
+      // Taps per output sample at most: the antialiased triangle over the whole image, or two.
+      const taps = (inSize: number, outSize: number) =>
+        op.antialias ? 2 * Math.ceil(Math.max(1, inSize / outSize)) + 1 : 2;
+      const [oh, ow] = op.size, sy = taps(shape.height, oh);
+      w.u32(1, oh);
+      w.u32(2, sy);
+      w.u32(3, oh * (2 + sy));
+      w.u32(4, ow);
+      w.u32(5, taps(shape.width, ow));
+    },
+    hostTableWords(op, shape) {
+      const taps = (inSize: number, outSize: number) =>
+        op.antialias ? 2 * Math.ceil(Math.max(1, inSize / outSize)) + 1 : 2;
+      const [oh, ow] = op.size;
+      return oh * (2 + taps(shape.height, oh)) + ow * (2 + taps(shape.width, ow));
+    },
+    writeHostTable(op, p, shape, table, f, b) {
+      const taps = (inSize: number, outSize: number) =>
+        op.antialias ? 2 * Math.ceil(Math.max(1, inSize / outSize)) + 1 : 2;
+      // Per axis: first input index (absolute), tap count, then `stride` weights per output index.
+      const axis = (at: number, first: number, box: number, out: number, stride: number) => {
+        const a = axisWeights(box, out, op.antialias);
+        for (let i = 0; i < out; i++) {
+          table[at + i] = first + a.start[i];
+          table[at + out + i] = a.count[i];
+          for (let j = 0; j < a.count[i]; j++) f[at + 2 * out + i * stride + j] = a.weights[i * a.stride + j];
+        }
+      };
+      const [oh, ow] = op.size, sy = taps(shape.height, oh);
+      axis(b, p.top, p.height, oh, sy);
+      axis(b + oh * (2 + sy), p.left, p.width, ow, taps(shape.width, ow));
+    },
+    gathers: () => [{
+      what: "resize",
+      y: { count: "rrc_yn", at: "rrc_yat", weight: "rrc_ywt" },
+      x: { count: "rrc_xn", at: "rrc_xat", weight: "rrc_xwt" },
+    }],
   },
   arbitrary(k: ArbKit): Arbitrary<RandomResizedCropOp> {
     const { fc } = k;

@@ -9,6 +9,7 @@
 import type { Arbitrary } from "fast-check";
 import { f, num, opCodec, probability } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./solarize.wgsl" with { type: "text" };
 
 /** Inverts the values at or above a threshold, with probability p. */
 export interface SolarizeOp {
@@ -71,6 +72,14 @@ export const solarizeModule: OpModule<SolarizeOp, SolarizeParams> = {
     const { data } = img, n = img.channels * img.height * img.width, t = Math.fround(op.threshold);
     for (let i = 0; i < n; i++) if (data[i] >= t) data[i] = 1 - data[i];
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 2,
+    writeConsts: (op, w) => w.f32(1, op.threshold),
+    hostTableWords: () => 1,
+    writeHostTable: (_op, p, _shape, table, _f, b) => void (table[b] = p.applied ? 1 : 0),
+    point: (o) => `y = sol_apply(y, s, ${o});`,
   },
   arbitrary: (k: ArbKit): Arbitrary<SolarizeOp> =>
     k.fc.record({

@@ -8,6 +8,7 @@
 import type { Arbitrary } from "fast-check";
 import { f, opCodec, probability } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
+import wgsl from "./vertical_flip.wgsl" with { type: "text" };
 
 /** Mirrors the rows of a sample with probability p. */
 export interface VerticalFlipOp {
@@ -71,6 +72,14 @@ export const verticalFlipModule: OpModule<VerticalFlipOp, VerticalFlipParams> = 
       }
     }
     return img;
+  },
+  gpu: {
+    wgsl,
+    constWords: () => 2,
+    writeConsts: (_op, w, shape) => w.u32(1, shape.height),
+    hostTableWords: () => 1,
+    writeHostTable: (_op, p, _shape, table, _f, b) => void (table[b] = p.applied ? 1 : 0),
+    remap: (o) => `h = vflip_h(s, ${o}, h);`,
   },
   arbitrary: (k: ArbKit): Arbitrary<VerticalFlipOp> =>
     k.fc.record({ op: k.fc.constant("verticalFlip" as const), p: k.withEdges(k.fc.constant(0.5), [1, 0, 0.2], 2) }),
