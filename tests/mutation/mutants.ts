@@ -455,15 +455,15 @@ export const mutants: readonly Mutant[] = [
   {
     name: "cj-contrast-mean-of-red",
     file: OP_CJ,
-    find: "for (let i = 0; i < plane; i++) sum += C === 3 ? gray(i) : data[i];",
+    find: "for (let i = 0; i < plane; i++) sum += wr * data[i] + wg * data[plane + i] + wb * data[2 * plane + i];",
     replace: "for (let i = 0; i < plane; i++) sum += data[i];",
     why: "Took contrast's mean over the first channel instead of the grayscale image.",
   },
   {
     name: "cj-saturation-blends-mean",
     file: OP_CJ,
-    find: "blend(data, n, p.saturation, (i) => g[i % plane]);",
-    replace: "blend(data, n, p.saturation, () => g[0]);",
+    find: "const l = g * (wr * r + wg * gr + wb * b);",
+    replace: "const l = g * (wr * data[0] + wg * data[plane] + wb * data[2 * plane]);",
     why: "Blended saturation toward one gray value instead of each pixel's own.",
   },
   {

@@ -129,12 +129,7 @@ const isIdentity = (r: Range, center: number) => r[0] === center && r[1] === cen
 /** ITU-R 601 luma as torchvision's `rgb_to_grayscale` weighs it. */
 export const LUMA = [0.2989, 0.587, 0.114] as const;
 
-function blend(data: Float64Array, n: number, f: number, other: (i: number) => number): void {
-  for (let i = 0; i < n; i++) {
-    const y = f * data[i] + (1 - f) * other(i);
-    data[i] = y < 0 ? 0 : y > 1 ? 1 : y;
-  }
-}
+const clamp01 = (y: number) => (y < 0 ? 0 : y > 1 ? 1 : y);
 
 /** torchvision's `adjust_hue` of one RGB pixel (input clamped to [0, 1] first), written to out. */
 export function hueShift(r: number, g: number, b: number, shift: number, out: Float64Array): void {
@@ -155,43 +150,39 @@ export function hueShift(r: number, g: number, b: number, shift: number, out: Fl
   const clamp = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
   const p = clamp(v * (1 - s)), q = clamp(v * (1 - s * fr)), t = clamp(v * (1 - s * (1 - fr)));
   // torchvision's six sectors: r = (v, q, p, p, t, v)[i], g = (t, v, v, q, p, p)[i], b = (p, p, t, v, v, q)[i].
-  switch (i) {
-    case 0:
-      [out[0], out[1], out[2]] = [v, t, p];
-      break;
-    case 1:
-      [out[0], out[1], out[2]] = [q, v, p];
-      break;
-    case 2:
-      [out[0], out[1], out[2]] = [p, v, t];
-      break;
-    case 3:
-      [out[0], out[1], out[2]] = [p, q, v];
-      break;
-    case 4:
-      [out[0], out[1], out[2]] = [t, p, v];
-      break;
-    default:
-      [out[0], out[1], out[2]] = [v, p, q];
-  }
+  out[0] = i === 0 || i === 5 ? v : i === 1 ? q : i === 4 ? t : p;
+  out[1] = i === 1 || i === 2 ? v : i === 0 ? t : i === 3 ? q : p;
+  out[2] = i === 3 || i === 4 ? v : i === 2 ? t : i === 5 ? q : p;
 }
 
 /** Applies the four adjustments of `p` in its order to a planar image of 1 or 3 channels. */
 export function jitter(p: ColorJitterParams, data: Float64Array, C: number, H: number, W: number): void {
   const plane = H * W, n = C * plane;
-  const gray = (i: number) => LUMA[0] * data[i] + LUMA[1] * data[plane + i] + LUMA[2] * data[2 * plane + i];
+  const [wr, wg, wb] = LUMA;
   const px = new Float64Array(3);
   for (const step of p.order) {
-    if (step === 0 && p.brightness !== null) blend(data, n, p.brightness, () => 0);
-    else if (step === 1 && p.contrast !== null) {
+    if (step === 0 && p.brightness !== null) {
+      // torchvision's _blend with black: clamp(f·x, 0, 1).
+      const f = p.brightness;
+      for (let i = 0; i < n; i++) data[i] = clamp01(f * data[i] + (1 - f) * 0);
+    } else if (step === 1 && p.contrast !== null) {
+      // With the mean of the grayscale image (of the image itself for 1 channel).
       let sum = 0;
-      for (let i = 0; i < plane; i++) sum += C === 3 ? gray(i) : data[i];
-      const mean = sum / plane;
-      blend(data, n, p.contrast, () => mean);
+      if (C === 3) {
+        for (let i = 0; i < plane; i++) sum += wr * data[i] + wg * data[plane + i] + wb * data[2 * plane + i];
+      } else for (let i = 0; i < plane; i++) sum += data[i];
+      const f = p.contrast, m = (1 - f) * (sum / plane);
+      for (let i = 0; i < n; i++) data[i] = clamp01(f * data[i] + m);
     } else if (step === 2 && p.saturation !== null && C === 3) {
-      const g = new Float64Array(plane);
-      for (let i = 0; i < plane; i++) g[i] = gray(i);
-      blend(data, n, p.saturation, (i) => g[i % plane]);
+      // With each pixel's own gray value.
+      const f = p.saturation, g = 1 - f;
+      for (let i = 0; i < plane; i++) {
+        const r = data[i], gr = data[plane + i], b = data[2 * plane + i];
+        const l = g * (wr * r + wg * gr + wb * b);
+        data[i] = clamp01(f * r + l);
+        data[plane + i] = clamp01(f * gr + l);
+        data[2 * plane + i] = clamp01(f * b + l);
+      }
     } else if (step === 3 && p.hue !== null && C === 3) {
       for (let i = 0; i < plane; i++) {
         hueShift(data[i], data[plane + i], data[2 * plane + i], p.hue, px);

@@ -90,7 +90,13 @@ export function reflect(i: number, n: number): number {
   return m < n ? m : period - m;
 }
 
-/** Blurs each channel of a planar image (separable: rows, then columns) into `out`; `tmp` holds H×W. */
+/**
+ * Blurs each channel of a planar image in place (separable: rows, then
+ * columns); `tmp` holds at least H×W values. Interior pixels read their row
+ * directly, the ones within r of a border through the reflected indices, and
+ * the column pass adds whole rows, so every inner loop runs over contiguous
+ * memory.
+ */
 export function blur(
   data: Float64Array,
   C: number,
@@ -99,25 +105,39 @@ export function blur(
   sigma: number,
   tmp: Float64Array,
 ): void {
-  const k = blurKernel(sigma), r = (k.length - 1) >> 1;
+  const k = blurKernel(sigma), r = (k.length - 1) >> 1, taps = k.length;
   const cols = new Int32Array(W + 2 * r), rows = new Int32Array(H + 2 * r);
   for (let i = -r; i < W + r; i++) cols[i + r] = reflect(i, W);
   for (let i = -r; i < H + r; i++) rows[i + r] = reflect(i, H);
+  const lo = Math.min(r, W), hi = Math.max(lo, W - r);
   for (let c = 0; c < C; c++) {
     const base = c * H * W;
     for (let y = 0; y < H; y++) {
-      const row = base + y * W;
-      for (let x = 0; x < W; x++) {
+      const row = base + y * W, out = y * W;
+      for (let x = 0; x < lo; x++) {
         let acc = 0;
-        for (let j = 0; j <= 2 * r; j++) acc += k[j] * data[row + cols[x + j]];
-        tmp[y * W + x] = acc;
+        for (let j = 0; j < taps; j++) acc += k[j] * data[row + cols[x + j]];
+        tmp[out + x] = acc;
+      }
+      for (let x = lo; x < hi; x++) {
+        let acc = 0;
+        const at = row + x - r;
+        for (let j = 0; j < taps; j++) acc += k[j] * data[at + j];
+        tmp[out + x] = acc;
+      }
+      for (let x = hi; x < W; x++) {
+        let acc = 0;
+        for (let j = 0; j < taps; j++) acc += k[j] * data[row + cols[x + j]];
+        tmp[out + x] = acc;
       }
     }
     for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        let acc = 0;
-        for (let j = 0; j <= 2 * r; j++) acc += k[j] * tmp[rows[y + j] * W + x];
-        data[base + y * W + x] = acc;
+      const out = base + y * W;
+      const first = rows[y] * W, k0 = k[0];
+      for (let x = 0; x < W; x++) data[out + x] = k0 * tmp[first + x];
+      for (let j = 1; j < taps; j++) {
+        const from = rows[y + j] * W, kj = k[j];
+        for (let x = 0; x < W; x++) data[out + x] += kj * tmp[from + x];
       }
     }
   }
