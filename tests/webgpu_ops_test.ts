@@ -8,6 +8,7 @@
 // but for one 224 run.
 import assert from "node:assert/strict";
 import {
+  amplitudeRescale,
   augment,
   clamp,
   colorJitter,
@@ -20,9 +21,12 @@ import {
   grayscale,
   horizontalFlip,
   normalize,
+  oneOf,
   phaseShift,
   pipe,
   type Pipeline,
+  randomApply,
+  randomFrequencyMask,
   randomResizedCrop,
   sample,
   type SampleParams,
@@ -368,3 +372,40 @@ gpuTest("the workgroup-memory path (what hardware adapters run) for the views", 
     kernel.dispose();
   }
 });
+
+gpuTest(
+  "randomApply and oneOf run as their flat list of ops, as on the CPU (frequency ops inside kept apart)",
+  async () => {
+    const cases = [
+      pipe(randomApply([gmm({ k: 4, sigma: [1, 3] }), colorJitter()], { p: 0.6 }), horizontalFlip()),
+      pipe(
+        phaseShift({ p: 1 }),
+        oneOf([amplitudeRescale(), gaussianBlur({ sigma: [0.3, 1.5] }), solarize({ p: 1 })], { weights: [1, 1, 2] }),
+        gmm({ k: 3, sigma: 2, c: 4 }),
+      ),
+      pipe(randomApply([oneOf([grayscale({ p: 1 }), verticalFlip({ p: 1 })]), randomFrequencyMask()], { p: 0.7 })),
+    ];
+    for (const p of cases) {
+      const batch = { data: image(5, 3, 13, 10, 3), count: 5, channels: 3, height: 13, width: 10 };
+      const cpu = await augment(p, batch, { seed: 11, backend: "cpu" });
+      const gpu = await augment(p, batch, { seed: 11, backend: "webgpu" });
+      assert.deepEqual(JSON.parse(JSON.stringify(gpu.params)), JSON.parse(JSON.stringify(cpu.params)));
+      const d = maxDiff(gpu.images.data, cpu.images.data);
+      assert.ok(d <= 2e-5, `max diff ${d} for ${JSON.stringify(p.ops.map((o) => o.op))}`);
+      const replay = await augment(p, batch, { params: cpu.params, backend: "webgpu" });
+      assert.deepEqual(replay.images.data, gpu.images.data);
+    }
+    // A combinator that holds an op without p (normalize, clamp) has no WebGPU plan: refused by name.
+    await assert.rejects(
+      augment(
+        pipe(randomApply([normalize()])),
+        { data: image(1, 3, 4, 4), count: 1, channels: 3, height: 4, width: 4 },
+        {
+          seed: 1,
+          backend: "webgpu",
+        },
+      ),
+      /randomApply/,
+    );
+  },
+);

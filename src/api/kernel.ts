@@ -14,6 +14,7 @@ import type { TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeWith, SpecCodec } from "../spec/codec.ts";
 import { outputShape } from "../dsl/stages.ts";
+import { type Flat, flatten } from "../dsl/flatten.ts";
 import { cpuOnlyOp } from "../ops/registry.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { Lru } from "../math/lru.ts";
@@ -305,7 +306,8 @@ function withParams<T extends RealArray>(
 }
 
 function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limits: PlanLimits): Explanation {
-  const plan = planGpu(pipeline, shape, limits);
+  // Combinators run as their flat list of ops (dsl/flatten.ts).
+  const plan = planGpu(flatten(pipeline)?.pipeline ?? pipeline, shape, limits);
   const describe = (f: GpuFftPlan | null) => (f === null ? null : describeFft(f));
   return {
     backend: "webgpu",
@@ -399,7 +401,7 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
           `an op with a WebGPU plan (${cpuOnly[1]} runs on the CPU backend only)`,
         );
       }
-      const why = unplannable(s, limits, p);
+      const why = unplannable(s, limits, flatten(p)?.pipeline ?? p);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
   );
@@ -445,7 +447,13 @@ class CpuKernel implements Kernel {
 class WebGpuKernel implements Kernel {
   readonly backend = "webgpu" as const;
   readonly outputShape: KernelShape;
-  constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, readonly gpu: GpuKernel) {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly shape: KernelShape,
+    readonly gpu: GpuKernel,
+    /** The flat form of a pipeline with combinators (their params drawn on the host), else null. */
+    private readonly flat: Flat | null = null,
+  ) {
     this.outputShape = outputShape(pipeline, shape);
   }
 
@@ -457,15 +465,17 @@ class WebGpuKernel implements Kernel {
         TE.chain((prep) =>
           TE.tryCatch(async () => {
             const batch = prep.batch;
+            // With combinators every parameter is drawn here, and the GPU runs the flat pipeline on them.
+            const nested = this.flat ? drawn(this.pipeline, prep) : undefined;
             const out = await this.gpu.run(batch.data, {
               count: batch.count,
-              seed: prep.seed,
+              seed: nested ? undefined : prep.seed,
               offset: prep.offset,
-              params: prep.params,
+              params: nested ? this.flat!.params(nested) : prep.params,
             });
             const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
             const images = { ...outputShape(this.pipeline, this.shape), count: batch.count, data };
-            return withParams(images, "webgpu", prep.seed, () => drawn(this.pipeline, prep));
+            return withParams(images, "webgpu", prep.seed, () => nested ?? drawn(this.pipeline, prep));
           }, (e) => asError(e, "webgpu"))
         ),
       ));
@@ -495,10 +505,12 @@ export function compileResolved(
   const ctx = backend.ctx;
   const cpuOnly = cpuOnlyOp(pipeline.ops);
   if (cpuOnly) return TE.left(gpuError("ops with a WebGPU plan", `${cpuOnly[1]} runs on the CPU backend only`));
-  const why = unplannable(shape, ctx.limits, pipeline);
+  const flat = flatten(pipeline);
+  const planned = flat?.pipeline ?? pipeline;
+  const why = unplannable(shape, ctx.limits, planned);
   if (why) return TE.left(gpuError("a shape this adapter can transform", why));
   return TE.tryCatch(
-    async () => new WebGpuKernel(pipeline, shape, await compileGpu(ctx, pipeline, shape)),
+    async () => new WebGpuKernel(pipeline, shape, await compileGpu(ctx, planned, shape), flat),
     (e) => asError(e, "webgpu"),
   );
 }

@@ -122,7 +122,14 @@ export function moduleOf(op: { readonly op: string }): AnyOpModule {
 
 /** The first op of a pipeline that has no WebGPU plan, as `[index, name]`, or null. */
 export function cpuOnlyOp(ops: readonly { readonly op: string }[]): [number, string] | null {
-  const i = ops.findIndex((op) => moduleOf(op).gpu === undefined);
+  // A combinator runs on WebGPU as its children (see dsl/flatten.ts), if they all can and each has a p.
+  const gpuOk = (op: { readonly op: string }, inside: boolean): boolean => {
+    const m = moduleOf(op);
+    const kids = m.children?.(op);
+    if (kids) return kids.every((c) => gpuOk(c, true));
+    return m.gpu !== undefined && (!inside || m.random);
+  };
+  const i = ops.findIndex((op) => !gpuOk(op, false));
   return i < 0 ? null : [i, ops[i].op];
 }
 
