@@ -5,7 +5,21 @@
 // this by its one registry line.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { augment, decodeSpec, encodeSpec, fdaView1, fdaView2, FreqaugError, pipe, sample } from "../mod.ts";
+import {
+  augment,
+  augmentTask,
+  decodeSpec,
+  encodeSpec,
+  fdaView1,
+  fdaView2,
+  FreqaugError,
+  gaussianBlur,
+  oneOf,
+  pipe,
+  randomApply,
+  sample,
+  solarize,
+} from "../mod.ts";
 import { moduleNamed, OPS } from "../src/ops/registry.ts";
 import { gainBound } from "../src/spec/codec.ts";
 import { arbProbability } from "../src/testing/mod.ts";
@@ -182,4 +196,56 @@ Deno.test("presets: fdaView1/fdaView2 round-trip, are lightly's views, and run t
   assert.deepEqual([r.images.count, r.images.channels, r.images.height, r.images.width], [2, 3, 24, 24]);
   const s = sample(fdaView1({ inputSize: 24 }), { seed: 3, count: 2, height: 40, width: 50 });
   assert.deepEqual(JSON.parse(JSON.stringify(s)), JSON.parse(JSON.stringify(r.params)));
+});
+
+Deno.test("bad input (fuzzed): combinators and presets read options as the other constructors do", () => {
+  const throwing = {
+    get p(): number {
+      throw new Error("boom");
+    },
+  };
+  const attempts: [() => unknown, RegExp][] = [
+    [() => oneOf([solarize()], throwing), /oneOf: .*readable options object \(boom\)/],
+    [() => randomApply([solarize()], Object.create({ p: 0.9 })), /randomApply\.p: .*own property/],
+    [() => randomApply([solarize()], { ops: [] } as never), /randomApply\.ops: .*given as an argument/],
+    [() =>
+      fdaView1({
+        get cjProb(): number {
+          throw new Error("boom");
+        },
+      }), /fdaView1: .*readable options object \(boom\)/],
+    [() => fdaView1(Object.create({ cjProb: 5 })), /fdaView1\.cjProb: .*own property/],
+    [() => fdaView1({ cjStrength: "2" } as never), /fdaView1\.cjStrength: got "2", expected a finite number/],
+    [() => fdaView1({ cjStrength: null } as never), /fdaView1\.cjStrength: got null/],
+    [() => fdaView1({ normalize: 5 } as never), /fdaView1\.normalize: got 5/],
+    [() => fdaView2({ cjStrength: 6 }), /fdaView2\.cjHue × cjStrength: got 0\.6/],
+  ];
+  for (const [f, re] of attempts) {
+    assert.throws(f, (e: unknown) => e instanceof FreqaugError && re.test(e.message), re.source);
+  }
+});
+
+Deno.test("bad input (fuzzed): a spec nested 20,000 levels deep is refused at the depth limit, not by the stack", () => {
+  let x: unknown = { op: "solarize" };
+  for (let i = 0; i < 20000; i++) x = { op: "randomApply", ops: [x] };
+  const r = decodeSpec({ version: 1, ops: [x] });
+  assert.equal(r._tag, "Left");
+  assert.match(r._tag === "Left" ? r.left.message : "", /^ops\[0\]\.ops\[0\]: .*at most 3 levels/);
+});
+
+Deno.test("bad input (fuzzed): a getter that throws inside replayed params is a params error with its path", async () => {
+  const p = pipe(solarize(), gaussianBlur());
+  const batch = { data: new Float32Array(16), count: 1, channels: 1, height: 4, width: 4 };
+  const params = JSON.parse(JSON.stringify(sample(p, { seed: 1, count: 1, height: 4, width: 4 })));
+  params[0][1] = {
+    op: "gaussianBlur",
+    applied: true,
+    get sigma(): number {
+      throw new Error("boom");
+    },
+  };
+  const r = await augmentTask(p, batch, { params, backend: "cpu" })();
+  assert.equal(r._tag, "Left");
+  assert.equal(r._tag === "Left" && r.left.code, "params");
+  assert.match(r._tag === "Left" ? r.left.message : "", /^params\[0\]\[1\]: .*readable params \(boom\)/);
 });

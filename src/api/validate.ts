@@ -225,13 +225,19 @@ function checkEntry(
     bad(`${at}.op`, raw, `"${op.op}" (op ${i} of the pipeline)`);
     return null;
   }
-  const p = { ...raw } as Record<string, unknown>; // each field read once
-  if (p.op !== op.op) {
-    bad(`${at}.op`, p.op, `"${op.op}" (op ${i} of the pipeline)`);
+  try {
+    const p = { ...raw } as Record<string, unknown>; // each field read once
+    if (p.op !== op.op) {
+      bad(`${at}.op`, p.op, `"${op.op}" (op ${i} of the pipeline)`);
+      return null;
+    }
+    const applied = p.applied;
+    if (typeof applied !== "boolean") bad(`${at}.applied`, applied, "true or false");
+    const child = (c: unknown, r: unknown, where: string) => checkEntry(c as Op, i, r, where, shape, bad);
+    return moduleOf(op).check(op, p, applied === true, { at, height: shape.height, width: shape.width, bad, child });
+  } catch (e) {
+    // A getter or a proxy that throws while the entry (or something inside it) is read.
+    bad(at, undefined, `readable params (${describeException(e)})`);
     return null;
   }
-  const applied = p.applied;
-  if (typeof applied !== "boolean") bad(`${at}.applied`, applied, "true or false");
-  const child = (c: unknown, r: unknown, where: string) => checkEntry(c as Op, i, r, where, shape, bad);
-  return moduleOf(op).check(op, p, applied === true, { at, height: shape.height, width: shape.width, bad, child });
 }

@@ -33,6 +33,26 @@ export function depth(op: { readonly op: string }): number {
   return kids === null ? 0 : 1 + Math.max(0, ...kids.map(depth));
 }
 
+const COMBINATORS: ReadonlySet<unknown> = new Set(["randomApply", "oneOf"]);
+
+function rawName(x: unknown): unknown {
+  return typeof x === "object" && x !== null && Object.hasOwn(x, "op") ? (x as { op: unknown }).op : x;
+}
+
+/**
+ * Levels of combinators in a value not yet decoded (own properties only),
+ * counted no further than `cap`: a value nested a million levels deep costs
+ * `cap` steps.
+ */
+function rawDepth(x: unknown, cap: number): number {
+  if (cap <= 0 || !COMBINATORS.has(rawName(x))) return 0;
+  const kids = Object.hasOwn(x as object, "ops") ? (x as { ops: unknown }).ops : undefined;
+  if (!Array.isArray(kids)) return 1;
+  let deepest = 0;
+  for (let i = 0; i < kids.length && i < MAX_CHILDREN + 1; i++) deepest = Math.max(deepest, rawDepth(kids[i], cap - 1));
+  return 1 + deepest;
+}
+
 /** The codec of a combinator's `ops`. */
 export function childList(): t.Type<readonly ChildOp[], readonly ChildOp[], unknown> {
   const expected = `an array of 1..${MAX_CHILDREN} ops`;
@@ -51,6 +71,15 @@ export function childList(): t.Type<readonly ChildOp[], readonly ChildOp[], unkn
       for (let i = 0; i < u.length; i++) {
         const x = u[i]; // a hole reads as undefined and is refused at its index
         const at = t.appendContext(c, String(i), codec, x);
+        // The nesting is measured before anything inside is decoded, so a deep value cannot exhaust the stack.
+        if (rawDepth(x, MAX_DEPTH) >= MAX_DEPTH) {
+          errors.push({
+            value: rawName(x),
+            context: at,
+            message: `at most ${MAX_DEPTH} levels of randomApply and oneOf`,
+          });
+          continue;
+        }
         const r = codec.validate(x, at);
         if (E.isLeft(r)) {
           append(errors, r.left);

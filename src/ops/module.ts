@@ -292,6 +292,7 @@ export function buildOp<O extends { readonly op: string }>(
   codec: t.Type<O, O, unknown>,
   name: O["op"],
   options: unknown,
+  given: Readonly<Record<string, unknown>> = {},
 ): Either<FreqaugError, O> {
   const bad = (path: string, value: unknown, expected: string) =>
     E.left(new FreqaugError("spec", [{ path, value, expected }]));
@@ -310,7 +311,11 @@ export function buildOp<O extends { readonly op: string }>(
     }
     const copy: Record<string, unknown> = { ...options };
     if (Object.hasOwn(copy, "op") && copy.op !== name) return bad(`${name}.op`, copy.op, `"${name}", or nothing`);
-    return decodeWith(codec, { ...copy, op: name }, name);
+    // Fields given as arguments (a combinator's ops) are not options too.
+    for (const key of Object.keys(given)) {
+      if (Object.hasOwn(copy, key)) return bad(`${name}.${key}`, copy[key], `nothing (${key} is given as an argument)`);
+    }
+    return decodeWith(codec, { ...copy, ...given, op: name }, name);
   } catch (e) {
     return bad(name, undefined, `a readable options object (${describeException(e)})`);
   }
@@ -321,8 +326,9 @@ export function makeOp<O extends { readonly op: string }>(
   codec: t.Type<O, O, unknown>,
   name: O["op"],
   options: unknown,
+  given: Readonly<Record<string, unknown>> = {},
 ): O {
-  return orThrow(buildOp(codec, name, options));
+  return orThrow(buildOp(codec, name, options, given));
 }
 
 /** Checks a replayed number field: finite and `ok`. */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { FreqaugError } from "../errors/error.ts";
+import { describeException, FreqaugError } from "../errors/error.ts";
 import { pipe } from "../dsl/ops.ts";
 import type { Op, Pipeline } from "../dsl/types.ts";
 import { gmm } from "../ops/gmm/mod.ts";
@@ -89,55 +89,99 @@ export interface FdaViewOptions {
   readonly normalize?: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
 }
 
-const KEYS: readonly (keyof FdaViewOptions)[] = [
-  "inputSize",
-  "minScale",
-  "cjProb",
-  "cjBright",
-  "cjContrast",
-  "cjSat",
-  "cjHue",
-  "cjStrength",
-  "randomGrayScale",
-  "gaussianBlur",
-  "sigmas",
-  "amplRescaleRange",
-  "amplRescaleProb",
-  "phaseShiftRange",
-  "phaseShiftProb",
-  "randFreqMaskRange",
-  "randFreqMaskProb",
-  "gmmNumGaussians",
-  "gmmStdRange",
-  "gmmProb",
-  "gmmKeepDC",
-  "solarizationProb",
-  "vfProb",
-  "hfProb",
-  "normalize",
-];
+/** Each option's kind: what its value must be before the op that takes it checks its range. */
+const KINDS: Readonly<Record<keyof FdaViewOptions, "number" | "range" | "boolean" | "normalize">> = {
+  inputSize: "number",
+  minScale: "number",
+  cjProb: "number",
+  cjBright: "number",
+  cjContrast: "number",
+  cjSat: "number",
+  cjHue: "number",
+  cjStrength: "number",
+  randomGrayScale: "number",
+  gaussianBlur: "number",
+  sigmas: "range",
+  amplRescaleRange: "range",
+  amplRescaleProb: "number",
+  phaseShiftRange: "range",
+  phaseShiftProb: "number",
+  randFreqMaskRange: "range",
+  randFreqMaskProb: "number",
+  gmmNumGaussians: "number",
+  gmmStdRange: "range",
+  gmmProb: "number",
+  gmmKeepDC: "boolean",
+  solarizationProb: "number",
+  vfProb: "number",
+  hfProb: "number",
+  normalize: "normalize",
+};
+const KEYS = Object.keys(KINDS) as (keyof FdaViewOptions)[];
+
+const EXPECTED = {
+  number: "a finite number",
+  range: "[lo, hi]: two finite numbers",
+  boolean: "true or false",
+  normalize: "{ mean, std } (arrays of numbers), or null for no normalize",
+} as const;
+
+function kindOk(kind: keyof typeof EXPECTED, v: unknown): boolean {
+  const num = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+  switch (kind) {
+    case "number":
+      return num(v);
+    case "range":
+      return Array.isArray(v) && v.length === 2 && num(v[0]) && num(v[1]);
+    case "boolean":
+      return typeof v === "boolean";
+    default:
+      return v === null || (typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, "mean") &&
+        Object.hasOwn(v, "std"));
+  }
+}
+
+/** The options as plain values: own, known, of the right kind, each read once. */
+function readOptions(name: string, options: unknown): Record<string, unknown> {
+  const fail = (path: string, value: unknown, expected: string): never => {
+    throw new FreqaugError("spec", [{ path, value, expected }]);
+  };
+  const o: Record<string, unknown> = {};
+  if (options === undefined) return o;
+  try {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      return fail(name, options, "an options object, or nothing");
+    }
+    for (const key in options) {
+      if (!Object.hasOwn(options, key)) {
+        fail(
+          `${name}.${key}`,
+          undefined,
+          "an own property (this one is inherited from the prototype, and is not read)",
+        );
+      }
+    }
+    for (const [key, value] of Object.entries(options)) {
+      const kind = (KINDS as Record<string, keyof typeof EXPECTED>)[key];
+      if (!kind) fail(`${name}.${key}`, value, `a known option (${KEYS.join(", ")})`);
+      if (value !== undefined && !kindOk(kind, value)) fail(`${name}.${key}`, value, EXPECTED[kind]);
+      o[key] = kind === "normalize" && value !== null && value !== undefined
+        ? { mean: (value as { mean: unknown }).mean, std: (value as { std: unknown }).std }
+        : value;
+    }
+  } catch (e) {
+    if (e instanceof FreqaugError) throw e;
+    fail(name, undefined, `a readable options object (${describeException(e)})`);
+  }
+  return o;
+}
 
 function view(name: string, options: FdaViewOptions | undefined, defaults: Partial<FdaViewOptions>): Pipeline {
-  const o: Record<string, unknown> = {};
-  if (options !== undefined) {
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new FreqaugError("spec", [{ path: name, value: options, expected: "an options object, or nothing" }]);
-    }
-    for (const key of Object.keys(options)) {
-      if (!(KEYS as readonly string[]).includes(key)) {
-        throw new FreqaugError("spec", [{
-          path: `${name}.${key}`,
-          value: (options as Record<string, unknown>)[key],
-          expected: `a known option (${KEYS.join(", ")})`,
-        }]);
-      }
-      o[key] = (options as Record<string, unknown>)[key];
-    }
-  }
+  const o = readOptions(name, options);
   const get = <K extends keyof FdaViewOptions>(key: K, dflt: FdaViewOptions[K]): FdaViewOptions[K] =>
     (o[key] !== undefined ? o[key] : key in defaults ? defaults[key] : dflt) as FdaViewOptions[K];
   // Each op is built from the options it takes; an error names the preset's option.
-  const build = (fields: Readonly<Record<string, keyof FdaViewOptions>>, make: () => Op): Op => {
+  const build = (fields: Readonly<Record<string, string>>, make: () => Op): Op => {
     try {
       return make();
     } catch (e) {
@@ -189,7 +233,13 @@ function view(name: string, options: FdaViewOptions | undefined, defaults: Parti
     build({ p: "hfProb" }, () => horizontalFlip({ p: get("hfProb", 0.5) })),
     build({ p: "vfProb" }, () => verticalFlip({ p: get("vfProb", 0) })),
     build(
-      { p: "cjProb", brightness: "cjBright", contrast: "cjContrast", saturation: "cjSat", hue: "cjHue" },
+      s === 1 ? { p: "cjProb", brightness: "cjBright", contrast: "cjContrast", saturation: "cjSat", hue: "cjHue" } : {
+        p: "cjProb",
+        brightness: "cjBright × cjStrength",
+        contrast: "cjContrast × cjStrength",
+        saturation: "cjSat × cjStrength",
+        hue: "cjHue × cjStrength",
+      },
       () =>
         colorJitter({
           brightness: s * get("cjBright", 0.4)!,

@@ -90,7 +90,7 @@ export const OneOfCodec = opCodec<OneOfOp>("oneOf", {
  * ```
  */
 export function oneOf(ops: readonly { readonly op: string }[], options: OneOfOptions = {}): OneOfOp {
-  return makeOp(OneOfCodec, "oneOf", { ...options, ops });
+  return makeOp(OneOfCodec, "oneOf", options, { ops });
 }
 
 /** The index chosen by uniform u in [0, 1) from the weights (equal when empty). */

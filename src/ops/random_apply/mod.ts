@@ -58,7 +58,7 @@ export const RandomApplyCodec = opCodec<RandomApplyOp>("randomApply", {
  * ```
  */
 export function randomApply(ops: readonly { readonly op: string }[], options: RandomApplyOptions = {}): RandomApplyOp {
-  return makeOp(RandomApplyCodec, "randomApply", { ...options, ops });
+  return makeOp(RandomApplyCodec, "randomApply", options, { ops });
 }
 
 /** The `randomApply` op module. */

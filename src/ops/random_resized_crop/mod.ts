@@ -21,13 +21,13 @@ import { axisWeights, resizeBilinear } from "./resize.ts";
 import wgsl from "./random_resized_crop.wgsl" with { type: "text" };
 
 /** The largest side `size` may ask for. */
-export const MAX_SIZE = 16384;
+export const MAX_SIZE = 8192;
 
 /** A random box of the image, resized to `size`. */
 export interface RandomResizedCropOp {
   /** The tag. */
   readonly op: "randomResizedCrop";
-  /** Output [height, width], each an integer in 1..16384. */
+  /** Output [height, width], each an integer in 1..8192. */
   readonly size: readonly [number, number];
   /** Range of the box's area as a fraction of the image's, inside [1e-4, 1]. */
   readonly scale: Range;
@@ -57,7 +57,7 @@ export interface RandomResizedCropParams {
 
 /** Options of {@link randomResizedCrop}. */
 export interface RandomResizedCropOptions {
-  /** Output side (square), or [height, width]; integers in 1..16384. Required. */
+  /** Output side (square), or [height, width]; integers in 1..8192. Required. */
   readonly size: number | readonly [number, number];
   /** Area fraction range, inside [1e-4, 1]. Default [0.08, 1]. */
   readonly scale?: readonly [number, number];
