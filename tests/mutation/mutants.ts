@@ -46,6 +46,7 @@ const PRESET = "src/presets/fda.ts";
 const OP_ONEOF = "src/ops/one_of/mod.ts";
 const OP_RAPPLY = "src/ops/random_apply/mod.ts";
 const MODULE = "src/ops/module.ts";
+const CHILDREN = "src/ops/children.ts";
 const KERNEL = "src/cpu/kernel.ts";
 const VALIDATE = "src/api/validate.ts";
 
@@ -556,5 +557,19 @@ export const mutants: readonly Mutant[] = [
     find: "  return (index + 1) * 64 + j;",
     replace: "  return index * 64 + j;",
     why: "Numbered the children from index * 64, so op 0's children share counters with the top-level ops.",
+  },
+  {
+    name: "preset-kind-unchecked",
+    file: PRESET,
+    find: "if (value !== undefined && !kindOk(kind, value)) fail(",
+    replace: "if (value !== undefined && false) fail(",
+    why: "Trusted TypeScript's types to keep strings and nulls out of the preset's options.",
+  },
+  {
+    name: "depth-checked-after-decoding",
+    file: CHILDREN,
+    find: "if (rawDepth(x, MAX_DEPTH) >= MAX_DEPTH) {",
+    replace: "if (rawDepth(x, MAX_DEPTH) > 64) {",
+    why: "Left the depth limit to the decoded ops, recursing into whatever nesting came in.",
   },
 ];
