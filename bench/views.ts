@@ -4,7 +4,13 @@
 // 224² (lightly's settings, p 1) — and each new op alone — in the same run,
 // interleaved, one JSON line per measurement. Images per second, median of 5 rounds.
 //
-//   deno run --allow-read --allow-env --allow-sys bench/views.ts [--quick]
+//   deno run --allow-read --allow-env --allow-sys --allow-run bench/views.ts [--quick] [--torch]
+//
+// --torch adds the peer a user would otherwise pick: lightly's FDAView1Transform
+// rebuilt with torch + torchvision + PIL (bench/fda_torch.py; Debian's
+// python3-torchvision), one image at a time as a DataLoader worker runs it —
+// two such processes of one thread each (a DataLoader with 2 workers) and one
+// process of two threads — in each round, interleaved with freqaug's.
 import {
   augment,
   colorJitter,
@@ -21,6 +27,26 @@ import {
 } from "../mod.ts";
 
 const quick = Deno.args.includes("--quick");
+const torch = Deno.args.includes("--torch");
+
+/** Images per second of the torch peer: `procs` processes of `threads` threads, 64 images each. */
+async function peer(procs: number, threads: number): Promise<number> {
+  const run = () =>
+    new Deno.Command("/usr/bin/python3", {
+      args: [new URL("./fda_torch.py", import.meta.url).pathname, "64", String(threads)],
+      env: { OMP_WAIT_POLICY: "PASSIVE" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const outs = await Promise.all(Array.from({ length: procs }, run));
+  let rate = 0;
+  for (const o of outs) {
+    if (o.code !== 0) throw new Error(`fda_torch.py: ${new TextDecoder().decode(o.stderr)}`);
+    rate += JSON.parse(new TextDecoder().decode(o.stdout)).img_per_s;
+  }
+  return rate;
+}
+const peerRates = new Map<string, number[]>();
 const ROUNDS = quick ? 3 : 5;
 const BATCH = 64;
 
@@ -54,14 +80,24 @@ const cases: [string, Pipeline, typeof from256][] = [
 const times = new Map<string, number[]>();
 let seed = 1;
 for (let round = 0; round < ROUNDS + 1; round++) {
+  // Idle workers end after 300 ms: wake them (untimed) after the peer's run, so no round pays their start.
+  await augment(cases[0][1], cases[0][2], { seed: 0, backend: "cpu", quiet: true });
   for (const [name, p, b] of cases) {
     const t0 = performance.now();
     await augment(p, b, { seed: seed++, backend: "cpu", quiet: true });
     const ms = performance.now() - t0;
     if (round > 0) times.set(name, [...(times.get(name) ?? []), ms]); // round 0 warms up
   }
+  if (torch && round > 0) {
+    for (
+      const [label, procs, threads] of [["2 processes × 1 thread", 2, 1], ["1 process × 2 threads", 1, 2]] as const
+    ) {
+      peerRates.set(label, [...(peerRates.get(label) ?? []), await peer(procs, threads)]);
+    }
+  }
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+if (Deno.env.get("VIEWS_DEBUG")) console.error(JSON.stringify(Object.fromEntries(times)));
 const gmmRate = (BATCH * 1000) / median(times.get(cases[0][0])!);
 for (const [name] of cases) {
   const rate = (BATCH * 1000) / median(times.get(name)!);
@@ -72,6 +108,16 @@ for (const [name] of cases) {
     threads: navigator.hardwareConcurrency,
     img_per_s: Number(rate.toFixed(1)),
     vs_gmm_alone: Number((rate / gmmRate).toFixed(3)),
+  }));
+}
+const fda1 = (BATCH * 1000) / median(times.get(cases[1][0])!);
+for (const [label, rates] of peerRates) {
+  const rate = median(rates);
+  console.log(JSON.stringify({
+    backend: "torch 1.13 CPU (peer)",
+    pipeline: `lightly's FDAView1 rebuilt with torchvision + PIL, ${label}`,
+    img_per_s: Number(rate.toFixed(1)),
+    fdaView1_vs_peer: Number((fda1 / rate).toFixed(3)),
   }));
 }
 releaseWorkers();
