@@ -58,18 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     acc += store_px(s, h0 + hl, t, px);
   }
   if (PARTIALS) {
-    // The workgroup's partial sum, added in a fixed order.
     workgroupBarrier();
-    buf[lid] = vec2<f32>(acc, 0.0);
-    workgroupBarrier();
-    for (var m = WG / 2u; m > 0u; m = m / 2u) {
-      if (lid < m) {
-        buf[lid] = buf[lid] + buf[lid + m];
-      }
-      workgroupBarrier();
-    }
-    if (lid == 0u) {
-      tab[s * consts[0] + STAT + part] = bitcast<u32>(buf[0].x);
-    }
+    store_partial(lid, acc, s * consts[0] + STAT + part);
   }
 }

@@ -19,15 +19,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var p = part * PCH + lid; p < end; p += WG) {
     acc += reduce_term(s, p / W, p % W);
   }
-  buf[lid] = vec2<f32>(acc, 0.0);
-  workgroupBarrier();
-  for (var m = WG / 2u; m > 0u; m = m / 2u) {
-    if (lid < m) {
-      buf[lid] = buf[lid] + buf[lid + m];
-    }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    tab[s * consts[0] + STAT + part] = bitcast<u32>(buf[0].x);
-  }
+  store_partial(lid, acc, s * consts[0] + STAT + part);
 }

@@ -32,6 +32,7 @@ import irowsWgsl from "../../shaders/irows.wgsl" with { type: "text" };
 import irowsPxWgsl from "../../shaders/irows_px.wgsl" with { type: "text" };
 import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
 import reduceWgsl from "../../shaders/reduce.wgsl" with { type: "text" };
+import partialSumWgsl from "../../shaders/partial_sum.wgsl" with { type: "text" };
 import { type FrequencyStage, shapesOf, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { moduleOf } from "../ops/registry.ts";
@@ -420,6 +421,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
         "  let px = pull_px(s, h, w);",
         `  return ${st.term};`,
         "}",
+        partialSumWgsl,
         reduceWgsl,
       ].join("\n")),
       scratch: pool,
@@ -565,6 +567,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
           rowFft,
           active,
           irfftWgsl,
+          partialSumWgsl,
           irowsPxWgsl,
         ].join("\n")),
         scratch,
