@@ -542,71 +542,54 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       ...sp.store.map((st) => st.label),
       ...(sp.partial ? [`${sp.partial.label} (partial sums of its mean)`] : []),
     ];
-    if (pixels) {
-      const wps = Math.ceil(H / krows);
-      const at = sp.partial ? slot(sp.partial.index, wps).at : 0;
-      passes.push({
-        name: "inverse rows",
-        stage: i,
-        group,
-        fuses: ["row irfft", ...stored, "store"],
-        workgroupSize: rowWg,
-        workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
-        perWorkgroup: `${krows} row(s) of all ${C} channels of one sample`,
-        wgsl: finish([
-          rowHeader(false, {
-            KROWS: u(krows),
-            WPS: u(wps),
-            PARTIALS: String(sp.partial !== null),
-            STAT: u(at),
-          }),
-          fftLibrary,
-          loadFns,
-          statFns(sp.store),
-          pushWgsl(sp.store, ss, true, sp.partial?.term ?? null),
-          rowFft,
-          active,
-          irfftWgsl,
-          partialSumWgsl,
-          irowsPxWgsl,
-        ].join("\n")),
-        scratch,
-        scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
-        workgroups: (count) => count * wps,
-      });
-    } else {
-      passes.push({
-        name: "inverse rows",
-        stage: i,
-        group,
-        fuses: ["row irfft", ...stored, "store"],
-        workgroupSize: rowWg,
-        workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
-        perWorkgroup: `${rowSeq} row pairs`,
-        wgsl: finish([
-          rowHeader(false),
-          fftLibrary,
-          loadFns,
-          pushWgsl(sp.store, ss, false, null),
-          "fn finish(r: u32, t: u32, y: f32) {",
-          "  let s = r / (CH * H);",
-          "  let c = (r / H) % CH;",
-          "  var x = y;",
-          "  if (!stage_applies(s)) {",
-          "    x = load(s, c, r % H, t);",
-          "  }",
-          "  store_value(s, c, r % H, t, x);",
-          "}",
-          rowFft,
-          active,
-          irfftWgsl,
-          irowsWgsl,
-        ].join("\n")),
-        scratch,
-        scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
-        workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq),
-      });
-    }
+    // Whole pixels: KROWS rows of every channel per workgroup; otherwise row pairs, as the forward pass.
+    const wps = Math.ceil(H / krows);
+    const at = sp.partial ? slot(sp.partial.index, wps).at : 0;
+    const body = pixels
+      ? [
+        rowHeader(false, { KROWS: u(krows), WPS: u(wps), PARTIALS: String(sp.partial !== null), STAT: u(at) }),
+        fftLibrary,
+        loadFns,
+        statFns(sp.store),
+        pushWgsl(sp.store, ss, true, sp.partial?.term ?? null),
+        rowFft,
+        active,
+        irfftWgsl,
+        partialSumWgsl,
+        irowsPxWgsl,
+      ]
+      : [
+        rowHeader(false),
+        fftLibrary,
+        loadFns,
+        pushWgsl(sp.store, ss, false, null),
+        "fn finish(r: u32, t: u32, y: f32) {",
+        "  let s = r / (CH * H);",
+        "  let c = (r / H) % CH;",
+        "  var x = y;",
+        "  if (!stage_applies(s)) {",
+        "    x = load(s, c, r % H, t);",
+        "  }",
+        "  store_value(s, c, r % H, t, x);",
+        "}",
+        rowFft,
+        active,
+        irfftWgsl,
+        irowsWgsl,
+      ];
+    passes.push({
+      name: "inverse rows",
+      stage: i,
+      group,
+      fuses: ["row irfft", ...stored, "store"],
+      workgroupSize: rowWg,
+      workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
+      perWorkgroup: pixels ? `${krows} row(s) of all ${C} channels of one sample` : `${rowSeq} row pairs`,
+      wgsl: finish(body.join("\n")),
+      scratch,
+      scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
+      workgroups: pixels ? (count) => count * wps : (count) => Math.ceil(rowPairs(count) / rowSeq),
+    });
     group ^= 1;
     current = ss;
     stage = i;
