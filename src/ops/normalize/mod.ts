@@ -84,9 +84,13 @@ export const normalizeModule: OpModule<NormalizeOp, NormalizeParams> = {
   },
   gain: (op, b) => (b + Math.max(...op.mean.map(Math.abs))) / Math.min(...op.std),
   channels: (op, channels) =>
-    op.mean.length === 1 || op.mean.length === channels
-      ? null
-      : ["mean", op.mean, `1 or ${channels} values (the batch has ${channels} channels)`],
+    op.mean.length === 1 || op.mean.length === channels ? null : [
+      "mean",
+      op.mean,
+      channels === 1
+        ? "1 value (the batch has 1 channel)"
+        : `1 or ${channels} values (the batch has ${channels} channels)`,
+    ],
   apply(op, _p, img) {
     const { data, channels, height, width } = img;
     const plane = height * width;
