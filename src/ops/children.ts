@@ -27,12 +27,6 @@ function mod(op: { readonly op: string }): AnyOpModule {
   return m;
 }
 
-/** Levels of combinators in an op (0 for an op that is not one). */
-export function depth(op: { readonly op: string }): number {
-  const kids = mod(op).children?.(op) ?? null;
-  return kids === null ? 0 : 1 + Math.max(0, ...kids.map(depth));
-}
-
 const COMBINATORS: ReadonlySet<unknown> = new Set(["randomApply", "oneOf"]);
 
 function rawName(x: unknown): unknown {
@@ -92,8 +86,6 @@ export function childList(): t.Type<readonly ChildOp[], readonly ChildOp[], unkn
             context: at,
             message: "an op that keeps the image's shape (every sample of a batch must come out the same shape)",
           });
-        } else if (depth(op) >= MAX_DEPTH) {
-          errors.push({ value: op.op, context: at, message: `at most ${MAX_DEPTH} levels of randomApply and oneOf` });
         } else out.push(op);
       }
       return errors.length ? t.failures(errors) : t.success(out);

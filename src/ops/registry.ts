@@ -133,11 +133,6 @@ export function cpuOnlyOp(ops: readonly { readonly op: string }[]): [number, str
   return i < 0 ? null : [i, ops[i].op];
 }
 
-/** Whether an op acts on the spectrum. */
-export function isFrequency(op: { readonly op: string }): boolean {
-  return moduleOf(op).stage === "frequency";
-}
-
 function codecNamed(name: unknown): t.Type<Op, Op, unknown> | undefined {
   return typeof name === "string" ? moduleNamed(name)?.codec : undefined;
 }
