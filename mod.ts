@@ -105,6 +105,7 @@ export type {
 export {
   augment,
   type AugmentOptions,
+  type AugmentRunOptions,
   augmentStream,
   augmentTask,
   sample,
@@ -123,12 +124,29 @@ export {
   type ExplainOptions,
   type Explanation,
   type Kernel,
+  type KernelRunOptions,
   type KernelShape,
   type RunOptions,
 } from "./src/api/kernel.ts";
 export type { PlanLimits, ScratchKind } from "./src/webgpu/plan.ts";
 export { type AdapterSummary, webgpuAdapter } from "./src/webgpu/device.ts";
-export type { Batch } from "./src/api/validate.ts";
+export type {
+  AnyBatch,
+  Augmented,
+  Batch,
+  ByteArray,
+  ByteBatch,
+  ByteImages,
+  GpuBatch,
+  GpuLayout,
+  GpuRunOptions,
+  HalfBatch,
+  HostBatch,
+  ImagesFor,
+  OutputOption,
+  OutputType,
+  ResultFor,
+} from "./src/api/images.ts";
 export type { RealArray } from "./src/math/rfft2.ts";
 export { gmmMask } from "./src/math/gmm.ts";
 export { releaseWorkers } from "./src/cpu/pool.ts";

@@ -12,12 +12,10 @@ import { pipe as flow } from "fp-ts/lib/function.js";
 import { describeException, fail, FreqaugError, orThrow } from "../errors/error.ts";
 import type { Either, TaskEither } from "../errors/either.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import type { RealArray } from "../math/rfft2.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
-import { type BackendName, resolveBackend } from "./backend.ts";
+import { type BackendName, resolveWithDevice } from "./backend.ts";
 import {
-  type AugmentResult,
   type Checked,
   checkPipeline,
   checkRequest,
@@ -26,7 +24,15 @@ import {
   randomSeed,
   type RunOptions,
 } from "./kernel.ts";
-import { type Batch, validateBatch, validateOptions, validateRange, validateSeed } from "./validate.ts";
+import type { AnyBatch, GpuRunOptions, HostBatch, OutputOption, OutputType, ResultFor } from "./images.ts";
+import {
+  type Input,
+  pipelineChannels,
+  validateInput,
+  validateOptions,
+  validateRange,
+  validateSeed,
+} from "./validate.ts";
 
 /** The longest side `sample` draws for (its integer draws are 32-bit). */
 const MAX_SIDE = 2 ** 31;
@@ -44,7 +50,26 @@ export interface AugmentOptions extends RunOptions {
   readonly quiet?: boolean;
   /** CPU worker threads; 0 runs on the calling thread. Default: one per core when the batch is large enough. */
   readonly workers?: number;
+  /**
+   * Run on this `GPUDevice` of the caller's (see `CompileOptions.device`):
+   * needed for a {@link GpuBatch}, whose buffer must be of this device.
+   */
+  readonly device?: GPUDevice;
 }
+
+/**
+ * Options of {@link augment} with the result's type and, for GPU batches, where it goes.
+ *
+ * @example
+ * ```ts
+ * import { augment, type AugmentRunOptions, gmm, pipe } from "@freqaug/freqaug";
+ * const options: AugmentRunOptions<"uint8"> = { seed: 1, backend: "cpu", output: "uint8" };
+ * const batch = { data: new Float32Array(3 * 8 * 8).fill(0.5), count: 1, channels: 3, height: 8, width: 8 };
+ * const { images } = await augment(pipe(gmm()), batch, options); // images.data: Uint8Array, NHWC
+ * ```
+ */
+export interface AugmentRunOptions<O extends OutputType | undefined = undefined>
+  extends AugmentOptions, OutputOption<O>, GpuRunOptions {}
 
 /** Options of {@link sample}. */
 export interface SampleRequest {
@@ -141,33 +166,59 @@ export function sample(
  * const r = await augmentTask(pipe(gmm({ sigma: 2 })), batch, { seed: 1 })();
  * ```
  */
-export function augmentTask<T extends RealArray>(
+export function augmentTask<B extends AnyBatch, O extends OutputType | undefined = undefined>(
   pipeline: Pipeline,
-  batch: Batch<T>,
-  options?: AugmentOptions,
-): TaskEither<FreqaugError, AugmentResult<T>> {
+  batch: B,
+  options?: AugmentRunOptions<O>,
+): TaskEither<FreqaugError, ResultFor<B, O>> {
   return guarded("augment", () => {
     const checked = flow(
-      validateBatch(batch),
-      E.chain((b) => E.map((x: Checked<AugmentOptions>) => ({ ...x, b }))(checkRequest(pipeline, options, b.channels))),
+      validateInput(batch),
+      E.chain((b: Input) =>
+        E.map((x: Checked<AugmentRunOptions<O>>) => ({ ...x, b }))(
+          checkRequest(pipeline, options, pipelineChannels(b)),
+        )
+      ),
+      E.chainFirst((x) =>
+        x.b.kind === "gpu" && x.device === undefined
+          ? fail(
+            "input",
+            "device",
+            undefined,
+            "the GPUDevice of batch.buffer (a GPU batch runs on the caller's device)",
+          )
+          : E.right(x)
+      ),
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))),
+      TE.chain((x) =>
+        flow(() => resolveWithDevice(x.backend, x.device, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))
+      ),
       TE.chain((x) => {
-        const shape = { channels: x.b.channels, height: x.b.height, width: x.b.width };
-        return flow(() => kernelFor(x.p, shape, x.r, x.o.workers), TE.map((kernel) => ({ ...x, kernel })));
+        const shape = { channels: pipelineChannels(x.b), height: x.b.height, width: x.b.width };
+        return flow(
+          () => kernelFor(x.p, shape, x.r, x.o.workers, x.device !== undefined),
+          TE.map((kernel) => ({ ...x, kernel })),
+        );
       }),
-      TE.chain(({ o, b, kernel }) => kernel.runTask(b, o)),
+      TE.chain(({ o, kernel }) => kernel.runTask(batch, o)),
     );
   });
 }
 
 /**
- * Runs a pipeline on a batch of images (NCHW, planar) and returns the
- * augmented batch and every sample's parameters. Throws {@link FreqaugError}
- * on bad input, before any work. On WebGPU the arithmetic is float32 (a
- * Float64Array batch comes back as float64 values of that result).
+ * Runs a pipeline on a batch of images and returns the augmented batch and
+ * every sample's parameters. Throws {@link FreqaugError} on bad input,
+ * before any work. On WebGPU the arithmetic is float32 (a Float64Array batch
+ * comes back as float64 values of that result).
+ *
+ * The batch is a float batch ({@link Batch}: planar NCHW, values in [0, 1]
+ * by convention), a byte batch ({@link ByteBatch}: `layout: "NHWC"`, 3 or 4
+ * channels, e.g. an `ImageData`'s RGBA bytes) or, with `{ device }`, a
+ * {@link GpuBatch} of that device (the result stays on the GPU). The
+ * `output` option sets the result's type: `float32`, `float16` or `uint8`
+ * (see {@link OutputType}); the result's TypeScript type follows it.
  *
  * @example
  * ```ts
@@ -177,18 +228,27 @@ export function augmentTask<T extends RealArray>(
  * const { images, params } = await augment(pipeline, batch, { seed: 42 });
  * const again = await augment(pipeline, batch, { params }); // same bytes
  * ```
+ *
+ * @example Bytes in, bytes out (RGBA, alpha kept)
+ * ```ts
+ * import { augment, gmm, pipe } from "@freqaug/freqaug";
+ * const rgba = new Uint8ClampedArray(64 * 64 * 4).fill(200); // e.g. an ImageData's data
+ * const batch = { data: rgba, layout: "NHWC", count: 1, channels: 4, height: 64, width: 64 } as const;
+ * const { images } = await augment(pipe(gmm()), batch, { seed: 1, output: "uint8" });
+ * images.data; // Uint8Array, NHWC RGBA: new ImageData(new Uint8ClampedArray(images.data.buffer), 64, 64)
+ * ```
  */
-export async function augment<T extends RealArray>(
+export async function augment<B extends AnyBatch, O extends OutputType | undefined = undefined>(
   pipeline: Pipeline,
-  batch: Batch<T>,
-  options: AugmentOptions = {},
-): Promise<AugmentResult<T>> {
+  batch: B,
+  options: AugmentRunOptions<O> = {},
+): Promise<ResultFor<B, O>> {
   const r = await augmentTask(pipeline, batch, options)();
   return orThrow(r);
 }
 
 /** Options of {@link augmentStream}. */
-export interface StreamOptions extends Omit<AugmentOptions, "params"> {
+export interface StreamOptions extends Omit<AugmentOptions, "params" | "device"> {
   /** Batches in flight at once, at least 2. Default 4. */
   readonly inFlight?: number;
 }
@@ -209,11 +269,11 @@ export interface StreamOptions extends Omit<AugmentOptions, "params"> {
  * for await (const { images } of augmentStream(pipe(gmm()), batches(), { seed: 1 })) console.log(images.count);
  * ```
  */
-export async function* augmentStream<T extends RealArray>(
+export async function* augmentStream<B extends HostBatch, O extends OutputType | undefined = undefined>(
   pipeline: Pipeline,
-  batches: AsyncIterable<Batch<T>> | Iterable<Batch<T>>,
-  options?: StreamOptions,
-): AsyncGenerator<AugmentResult<T>, void, undefined> {
+  batches: AsyncIterable<B> | Iterable<B>,
+  options?: StreamOptions & OutputOption<O>,
+): AsyncGenerator<ResultFor<B, O>, void, undefined> {
   try {
     const o = orThrow(validateOptions(options));
     const p = orThrow(checkPipeline(pipeline));
@@ -228,7 +288,7 @@ export async function* augmentStream<T extends RealArray>(
       typeof iterable !== "object" || iterable === null ||
       (typeof iterable[Symbol.asyncIterator] !== "function" && typeof iterable[Symbol.iterator] !== "function")
     ) orThrow(fail("input", "batches", batches, "an iterable or async iterable of batches"));
-    const pending: Promise<E.Either<FreqaugError, AugmentResult<T>>>[] = [];
+    const pending: Promise<E.Either<FreqaugError, ResultFor<B, O>>>[] = [];
     for await (const batch of batches) {
       // A snapshot, so the count that moves the offset is the count that ran.
       const b = typeof batch === "object" && batch !== null ? { ...batch } : batch;

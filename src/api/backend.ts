@@ -12,7 +12,7 @@
 import { cpuOnlyOp } from "../ops/registry.ts";
 import * as E from "fp-ts/lib/Either.js";
 import { fail, type FreqaugError } from "../errors/error.ts";
-import { type GpuContext, gpuContext } from "../webgpu/device.ts";
+import { deviceContext, type GpuContext, gpuContext } from "../webgpu/device.ts";
 
 /** Which backend runs the pipeline. */
 export type BackendName = "cpu" | "webgpu" | "auto";
@@ -78,6 +78,44 @@ export async function resolveBackend(
     };
   } else chosen = { kind: "webgpu", ctx, why: ctx.adapter.description };
   return E.right(announce(chosen, quiet));
+}
+
+/** Checks a `device` option: nothing, or a GPUDevice. */
+export function validateDevice(device: unknown): E.Either<FreqaugError, GPUDevice | undefined> {
+  if (device === undefined) return E.right(undefined);
+  const d = device as { createBuffer?: unknown; queue?: unknown; limits?: unknown } | null;
+  const like = typeof d === "object" && d !== null && typeof d.createBuffer === "function" &&
+    typeof d.queue === "object" && typeof d.limits === "object";
+  const real = typeof GPUDevice !== "function" || device instanceof GPUDevice;
+  return like && real ? E.right(device as GPUDevice) : fail("input", "device", device, "a GPUDevice, or nothing");
+}
+
+/**
+ * Resolves a backend name with the caller's device, when given: the device
+ * runs the pipeline (backend `webgpu` or `auto`), with no adapter requested.
+ */
+export function resolveWithDevice(
+  name: BackendName,
+  device: GPUDevice | undefined,
+  quiet = false,
+  ops: readonly { readonly op: string }[] = [],
+): Promise<E.Either<FreqaugError, Resolved>> {
+  if (device === undefined) return resolveBackend(name, quiet, ops);
+  if (name === "cpu") {
+    return Promise.resolve(fail("backend", "backend", name, `"webgpu" or "auto" with a device (the device runs it)`));
+  }
+  const cpuOnly = cpuOnlyOp(ops);
+  if (cpuOnly) {
+    return Promise.resolve(fail(
+      "backend",
+      `ops[${cpuOnly[0]}]`,
+      cpuOnly[1],
+      `an op with a WebGPU plan (${cpuOnly[1]} runs on the CPU backend only; a device runs WebGPU)`,
+    ));
+  }
+  const ctx = deviceContext(device);
+  if (ctx.lost) return Promise.resolve(fail("backend", "device", "lost", `a device that is not lost (${ctx.lost})`));
+  return Promise.resolve(E.right({ kind: "webgpu", ctx, why: "the caller's device" }));
 }
 
 /** Says once, on stderr, what `auto` chose. */

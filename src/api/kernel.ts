@@ -17,20 +17,27 @@ import { outputShape } from "../dsl/stages.ts";
 import { type Flat, flatten } from "../dsl/flatten.ts";
 import { cpuOnlyOp } from "../ops/registry.ts";
 import type { RealArray } from "../math/rfft2.ts";
+import type { OutArray, OutKind } from "../cpu/io.ts";
 import { Lru } from "../math/lru.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import { runCpu } from "../cpu/backend.ts";
 import { gpuError } from "../webgpu/device.ts";
 import { compileGpu, type GpuKernel, grid } from "../webgpu/kernel.ts";
+import type { GpuIo } from "../webgpu/plan.ts";
 import { DEFAULT_LIMITS, planGpu, type PlanLimits, unplannable } from "../webgpu/plan.ts";
 import { describeFft, type GpuFftPlan } from "../webgpu/fftplan.ts";
-import { type BackendName, resolveBackend, type Resolved, validateBackend } from "./backend.ts";
+import { type BackendName, type Resolved, resolveWithDevice, validateBackend, validateDevice } from "./backend.ts";
+import type { AnyBatch, Augmented, Batch, GpuRunOptions, OutputOption, OutputType, ResultFor } from "./images.ts";
 import {
-  type Batch,
-  validateBatch,
+  type Input,
+  pipelineChannels,
+  USAGE_COPY_DST,
+  validateBuffer,
   validateChannels,
+  validateInput,
   validateOptions,
+  validateOutput,
   validateParams,
   validateRange,
   validateSeed,
@@ -49,12 +56,22 @@ export interface KernelShape {
 
 /** Options of {@link compile}. */
 export interface CompileOptions {
-  /** Backend. Default `auto`. */
+  /** Backend. Default `auto` (`webgpu` when a `device` is given). */
   readonly backend?: BackendName;
   /** Do not say on stderr which backend `auto` chose. */
   readonly quiet?: boolean;
   /** CPU worker threads; 0 runs on the calling thread. Default: one per core when the batch is large enough. */
   readonly workers?: number;
+  /**
+   * Run on this `GPUDevice` of the caller's instead of one of freqaug's own
+   * (no adapter is requested): the kernel then also runs {@link GpuBatch}es
+   * of buffers of this device, with no readback. It needs no features and
+   * no more than WebGPU's default limits (9 bindings, 8 of them storage
+   * buffers, per bind group; 256 invocations and 16 KiB of workgroup memory
+   * per workgroup); larger `maxStorageBufferBindingSize` and `maxBufferSize`
+   * let a submission take more images. The backend must be `webgpu` or `auto`.
+   */
+  readonly device?: GPUDevice;
 }
 
 /** Options of one run of a kernel. */
@@ -67,21 +84,22 @@ export interface RunOptions {
   readonly offset?: number;
 }
 
-/** What a run returns. */
-export interface AugmentResult<T extends RealArray = Float32Array> {
-  /** The augmented batch, same shape and array type as the input. */
-  readonly images: Batch<T>;
-  /**
-   * The parameters of every sample; pass them back as `params` to replay.
-   * After a WebGPU run that drew them from a seed they are computed on first
-   * read (the GPU drew them itself, from the same counters).
-   */
-  readonly params: SampleParams[];
-  /** The seed used, when the parameters were drawn (absent when replayed). */
-  readonly seed?: number;
-  /** The backend that ran. */
-  readonly backend: "cpu" | "webgpu";
-}
+/** What a run of a float batch returns: the augmented batch (same array type as the input) and the parameters. */
+export type AugmentResult<T extends RealArray = Float32Array> = Augmented<Batch<T>>;
+
+/**
+ * Options of one run of a kernel, with the result's type and, for GPU batches, where it goes.
+ *
+ * @example
+ * ```ts
+ * import { compile, gmm, type KernelRunOptions, pipe } from "@freqaug/freqaug";
+ * const kernel = await compile(pipe(gmm()), { height: 8, width: 8, channels: 1 }, { backend: "cpu" });
+ * const options: KernelRunOptions<"float16"> = { seed: 3, output: "float16" };
+ * const { images } = await kernel.run({ data: new Float32Array(64), count: 1, channels: 1, height: 8, width: 8 }, options);
+ * ```
+ */
+export interface KernelRunOptions<O extends OutputType | undefined = undefined>
+  extends RunOptions, OutputOption<O>, GpuRunOptions {}
 
 /** One pass of {@link Explanation}. */
 export interface ExplainedPass {
@@ -140,10 +158,25 @@ export interface Kernel {
   readonly outputShape: KernelShape;
   /** The pipeline. */
   readonly pipeline: Pipeline;
-  /** Runs a batch of the kernel's shape, as a TaskEither that never rejects. */
-  runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>>;
-  /** Runs a batch of the kernel's shape; throws {@link FreqaugError}. */
-  run<T extends RealArray>(batch: Batch<T>, options?: RunOptions): Promise<AugmentResult<T>>;
+  /**
+   * Runs a batch of the kernel's shape (a float, byte or GPU batch; see
+   * {@link Kernel.run}), as a TaskEither that never rejects.
+   */
+  runTask<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): TaskEither<FreqaugError, ResultFor<B, O>>;
+  /**
+   * Runs a batch of the kernel's shape; throws {@link FreqaugError}. A float
+   * batch has the kernel's channels; a byte batch (3 or 4 channels) runs on
+   * a kernel of 3 channels; a {@link GpuBatch} runs on a kernel compiled
+   * with `{ device }` and returns a GpuBatch (in `options.into` when given).
+   * `options.output` sets the result's type (see {@link OutputType}).
+   */
+  run<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): Promise<ResultFor<B, O>>;
   /** The WebGPU plan for a batch of `count` (the device's own limits when on WebGPU). */
   explain(count?: number): Explanation;
   /** Frees GPU buffers (after runs in flight); the kernel cannot run afterwards. */
@@ -159,11 +192,13 @@ export function checkPipeline(pipeline: Pipeline): E.Either<FreqaugError, Pipeli
   return decodeWith(SpecCodec, pipeline, "pipeline");
 }
 
-/** What {@link checkRequest} returns: the options (a copy), the decoded pipeline, the backend's name. */
+/** What {@link checkRequest} returns: the options (a copy), the decoded pipeline, the backend's name, the device. */
 export interface Checked<O> {
   readonly o: O;
   readonly p: Pipeline;
   readonly backend: BackendName;
+  /** The caller's device, when given. */
+  readonly device?: GPUDevice;
 }
 
 /**
@@ -181,6 +216,9 @@ export function checkRequest<O extends CompileOptions>(
     E.chainFirst(({ p }) => validateChannels(p, channels)),
     E.chain((x) => E.map((backend: BackendName) => ({ ...x, backend }))(validateBackend(x.o.backend))),
     E.chainFirst(({ o }) => validateWorkers(o.workers)),
+    E.chain((x) =>
+      E.map((device: GPUDevice | undefined) => (device ? { ...x, device } : x))(validateDevice(x.o.device))
+    ),
   );
 }
 
@@ -204,40 +242,81 @@ export function randomSeed(): number {
   return (w[0] & 0x1fffff) * 4294967296 + w[1];
 }
 
-interface Prepared<T extends RealArray> {
+interface Prepared {
   /** The batch as checked (each field read once). */
-  readonly batch: Batch<T>;
+  readonly input: Input;
+  /** The result's kind. */
+  readonly out: OutKind;
+  /** Where a GPU batch's result goes (checked). */
+  readonly into?: GPUBuffer;
   readonly seed?: number;
   readonly offset: number;
   readonly params?: SampleParams[];
 }
 
 /** Checks a batch and run options for a kernel; nothing runs. */
-function prepare<T extends RealArray>(
+function prepare(
   pipeline: Pipeline,
   shape: KernelShape,
-  batch: Batch<T>,
-  options: RunOptions | undefined,
+  batch: unknown,
+  options: KernelRunOptions<OutputType | undefined> | undefined,
   maxAbs = Infinity,
-): E.Either<FreqaugError, Prepared<T>> {
+): E.Either<FreqaugError, Prepared> {
   return flow(
     validateOptions(options),
-    E.chain((o) => E.map((b: Batch<T>) => ({ o, b }))(validateBatch(batch, maxAbs))),
+    E.chain((o) => E.map((b: Input) => ({ o, b }))(validateInput(batch, maxAbs))),
     E.chainFirst(({ b }) => {
-      for (const key of ["channels", "height", "width"] as const) {
+      const channels = pipelineChannels(b);
+      if (channels !== shape.channels) {
+        return fail(
+          "input",
+          "batch.channels",
+          b.channels,
+          channels === b.channels
+            ? `${shape.channels}, the kernel's channels`
+            : `a kernel of ${channels} channels for bytes (they run on their colour channels; this kernel has ${shape.channels})`,
+        );
+      }
+      for (const key of ["height", "width"] as const) {
         if (b[key] !== shape[key]) {
           return fail("input", `batch.${key}`, b[key], `${shape[key]}, the kernel's ${key}`);
         }
       }
       return E.right(b);
     }),
-    E.chain(({ o, b }) => {
+    E.chain((x) => E.map((out: OutKind) => ({ ...x, out }))(validateOutput(x.o.output, x.b))),
+    E.chain((x) => {
+      const into = x.o.into;
+      if (into === undefined) return E.right({ ...x, into: undefined });
+      if (x.b.kind !== "gpu") {
+        return fail<typeof x & { into?: GPUBuffer }>(
+          "input",
+          "into",
+          into,
+          "nothing for a host batch (into is for GPU batches)",
+        );
+      }
+      if (into === x.b.buffer) {
+        return fail<typeof x & { into?: GPUBuffer }>(
+          "input",
+          "into",
+          "batch.buffer",
+          "a buffer other than batch.buffer",
+        );
+      }
+      const bytes = resultBytes(pipeline, shape, x.b, x.out);
+      return E.map((buffer: GPUBuffer) => ({ ...x, into: buffer }))(
+        validateBuffer("into", into, bytes, USAGE_COPY_DST, "COPY_DST"),
+      );
+    }),
+    E.chain(({ o, b, out, into }) => {
+      const base = { input: b, out, ...(into ? { into } : {}) };
       if (o.params !== undefined) {
         if (o.seed !== undefined) {
-          return fail<Prepared<T>>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
+          return fail<Prepared>("input", "seed", o.seed, "no seed when params are given (params replay exactly)");
         }
-        return E.map((params: SampleParams[]): Prepared<T> => ({ batch: b, params, offset: 0 }))(
-          validateParams(pipeline, o.params, b.count, b.height, b.width, b.channels),
+        return E.map((params: SampleParams[]): Prepared => ({ ...base, params, offset: 0 }))(
+          validateParams(pipeline, o.params, b.count, b.height, b.width, shape.channels),
         );
       }
       // Only a missing seed means a random one: null is refused like any other non-integer.
@@ -245,15 +324,45 @@ function prepare<T extends RealArray>(
       return flow(
         validateSeed(seed),
         E.chain(() => validateRange(o.offset === undefined ? 0 : o.offset, b.count)),
-        E.map((offset): Prepared<T> => ({ batch: b, seed, offset })),
+        E.map((offset): Prepared => ({ ...base, seed, offset })),
       );
     }),
   );
 }
 
+/** Bytes per pixel of a byte result: the input's (alpha included), else the pipeline's channels. */
+function outBytesOf(input: Input, channels: number): number {
+  return input.kind === "bytes" || (input.kind === "gpu" && input.layout === "NHWC") ? input.channels : channels;
+}
+
+/** Bytes of the result of a run. */
+function resultBytes(pipeline: Pipeline, shape: KernelShape, input: Input, out: OutKind): number {
+  const o = outputShape(pipeline, shape);
+  const pixels = input.count * o.height * o.width;
+  if (out === "u8") return pixels * outBytesOf(input, shape.channels);
+  return pixels * o.channels * (out === "f16" ? 2 : out === "f64" ? 8 : 4);
+}
+
+/** The images of a host result, described. */
+function hostImages(pipeline: Pipeline, shape: KernelShape, prep: Prepared, data: OutArray): unknown {
+  const o = outputShape(pipeline, shape);
+  const count = prep.input.count;
+  if (prep.out === "u8") {
+    return {
+      data,
+      layout: "NHWC",
+      count,
+      channels: outBytesOf(prep.input, shape.channels),
+      height: o.height,
+      width: o.width,
+    };
+  }
+  return { ...o, count, data, layout: "NCHW" };
+}
+
 /** The parameters of a prepared run: replayed, or drawn from its seed on the CPU. */
-function drawn(pipeline: Pipeline, prep: Prepared<RealArray>): SampleParams[] {
-  const batch = prep.batch;
+function drawn(pipeline: Pipeline, prep: Prepared): SampleParams[] {
+  const batch = prep.input;
   return prep.params ?? sampleParams(pipeline, {
     seed: prep.seed!,
     count: batch.count,
@@ -284,15 +393,15 @@ export function guarded<A>(what: string, make: () => TaskEither<FreqaugError, A>
 }
 
 /** A result whose params are drawn on first read. */
-function withParams<T extends RealArray>(
-  images: Batch<T>,
+function withParams(
+  images: unknown,
   backend: "cpu" | "webgpu",
   seed: number | undefined,
   params: () => SampleParams[],
-): AugmentResult<T> {
+): Augmented<unknown> {
   let memo: SampleParams[] | undefined;
   const r = { images, backend } as {
-    images: Batch<T>;
+    images: unknown;
     backend: "cpu" | "webgpu";
     seed?: number;
     params: SampleParams[];
@@ -408,33 +517,59 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
   return explainPlan(p, orThrow(checked), count, limits);
 }
 
-class CpuKernel implements Kernel {
+/** What the classes below share: run is runTask, thrown. */
+abstract class BaseKernel {
+  abstract runTask<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): TaskEither<FreqaugError, ResultFor<B, O>>;
+
+  async run<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): Promise<ResultFor<B, O>> {
+    return orThrow(await this.runTask(batch, options)());
+  }
+}
+
+class CpuKernel extends BaseKernel implements Kernel {
   readonly backend = "cpu" as const;
   readonly outputShape: KernelShape;
   constructor(readonly pipeline: Pipeline, readonly shape: KernelShape, private readonly workers?: number) {
+    super();
     this.outputShape = outputShape(pipeline, shape);
   }
 
-  runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
+  runTask<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): TaskEither<FreqaugError, ResultFor<B, O>> {
     return guarded("cpu", () =>
       flow(
         TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
-            const batch = prep.batch;
+            const input = prep.input;
+            if (input.kind === "gpu") {
+              throw new FreqaugError("backend", [{
+                path: "batch.buffer",
+                value: "GPUBuffer",
+                expected: "a host batch on the CPU backend (GPU batches run on a kernel compiled with { device })",
+              }]);
+            }
             const params = drawn(this.pipeline, prep);
-            const data = await runCpu(this.pipeline, batch.data, batch.count, this.shape, params, {
+            const inBytes = input.kind === "bytes" ? input.channels : 0;
+            const io = { inBytes, outBytes: prep.out === "u8" ? outBytesOf(input, this.shape.channels) : 0 };
+            const data = await runCpu(this.pipeline, input.data, input.count, this.shape, params, {
               workers: this.workers,
+              io,
+              out: prep.out,
             });
-            const images = { ...outputShape(this.pipeline, this.shape), count: batch.count, data: data as T };
-            return withParams(images, "cpu", prep.seed, () => params);
+            const images = hostImages(this.pipeline, this.shape, prep, data);
+            return withParams(images, "cpu", prep.seed, () => params) as ResultFor<B, O>;
           }, (e) => asError(e, "cpu"))
         ),
       ));
-  }
-
-  async run<T extends RealArray>(batch: Batch<T>, options?: RunOptions): Promise<AugmentResult<T>> {
-    return orThrow(await this.runTask(batch, options)());
   }
 
   explain(count = 1): Explanation {
@@ -444,7 +579,7 @@ class CpuKernel implements Kernel {
   dispose(): void {}
 }
 
-class WebGpuKernel implements Kernel {
+class WebGpuKernel extends BaseKernel implements Kernel {
   readonly backend = "webgpu" as const;
   readonly outputShape: KernelShape;
   constructor(
@@ -453,36 +588,74 @@ class WebGpuKernel implements Kernel {
     readonly gpu: GpuKernel,
     /** The flat form of a pipeline with combinators (their params drawn on the host), else null. */
     private readonly flat: Flat | null = null,
+    /** Whether the device is the caller's (so GPU batches of its buffers run). */
+    private readonly callersDevice = false,
   ) {
+    super();
     this.outputShape = outputShape(pipeline, shape);
   }
 
-  runTask<T extends RealArray>(batch: Batch<T>, options?: RunOptions): TaskEither<FreqaugError, AugmentResult<T>> {
+  runTask<B extends AnyBatch, O extends OutputType | undefined = undefined>(
+    batch: B,
+    options?: KernelRunOptions<O>,
+  ): TaskEither<FreqaugError, ResultFor<B, O>> {
     return guarded("webgpu", () =>
       flow(
         // float32's largest finite value: a float64 batch beyond it would reach the GPU as Infinity.
         TE.fromEither(prepare(this.pipeline, this.shape, batch, options, 3.4028234663852886e38)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
-            const batch = prep.batch;
+            const input = prep.input;
             // With combinators every parameter is drawn here, and the GPU runs the flat pipeline on them.
             const nested = this.flat ? drawn(this.pipeline, prep) : undefined;
-            const out = await this.gpu.run(batch.data, {
-              count: batch.count,
+            const req = {
+              count: input.count,
               seed: nested ? undefined : prep.seed,
               offset: prep.offset,
               params: nested ? this.flat!.params(nested) : prep.params,
-            });
-            const data = (batch.data instanceof Float64Array ? Float64Array.from(out) : out) as T;
-            const images = { ...outputShape(this.pipeline, this.shape), count: batch.count, data };
-            return withParams(images, "webgpu", prep.seed, () => nested ?? drawn(this.pipeline, prep));
+            };
+            const io: GpuIo = {
+              inBytes: input.kind === "bytes" || (input.kind === "gpu" && input.layout === "NHWC") ? input.channels : 0,
+              out: prep.out === "f16" ? "f16" : prep.out === "u8" ? "u8" : "f32",
+              outBytes: prep.out === "u8" ? outBytesOf(input, this.shape.channels) : 0,
+            };
+            const params = () => nested ?? drawn(this.pipeline, prep);
+            const o = this.outputShape;
+            if (input.kind === "gpu") {
+              if (!this.callersDevice) {
+                throw new FreqaugError("input", [{
+                  path: "batch.buffer",
+                  value: "GPUBuffer",
+                  expected: "a host batch, or a kernel compiled with { device } (the device of the buffer)",
+                }]);
+              }
+              const buffer = await this.gpu.runToBuffer(input.buffer, req, io, prep.into);
+              const images = io.out === "u8"
+                ? {
+                  buffer,
+                  layout: "NHWC",
+                  count: input.count,
+                  channels: io.outBytes,
+                  height: o.height,
+                  width: o.width,
+                }
+                : { buffer, layout: "NCHW", count: input.count, ...o };
+              return withParams(images, "webgpu", prep.seed, params) as ResultFor<B, O>;
+            }
+            const out = await this.gpu.runAs({ host: input.data }, req, io);
+            const data = prep.out === "f64" ? Float64Array.from(out) : out;
+            return withParams(
+              hostImages(this.pipeline, this.shape, prep, data),
+              "webgpu",
+              prep.seed,
+              params,
+            ) as ResultFor<
+              B,
+              O
+            >;
           }, (e) => asError(e, "webgpu"))
         ),
       ));
-  }
-
-  async run<T extends RealArray>(batch: Batch<T>, options?: RunOptions): Promise<AugmentResult<T>> {
-    return orThrow(await this.runTask(batch, options)());
   }
 
   explain(count = 1): Explanation {
@@ -500,6 +673,7 @@ export function compileResolved(
   shape: KernelShape,
   backend: Resolved,
   workers?: number,
+  callersDevice = false,
 ): TaskEither<FreqaugError, Kernel> {
   if (backend.kind === "cpu") return TE.right(new CpuKernel(pipeline, shape, workers));
   const ctx = backend.ctx;
@@ -510,7 +684,7 @@ export function compileResolved(
   const why = unplannable(shape, ctx.limits, planned);
   if (why) return TE.left(gpuError("a shape this adapter can transform", why));
   return TE.tryCatch(
-    async () => new WebGpuKernel(pipeline, shape, await compileGpu(ctx, planned, shape), flat),
+    async () => new WebGpuKernel(pipeline, shape, await compileGpu(ctx, planned, shape), flat, callersDevice),
     (e) => asError(e, "webgpu"),
   );
 }
@@ -536,8 +710,10 @@ export function compileTask(
     );
     return flow(
       TE.fromEither(checked),
-      TE.chain((x) => flow(() => resolveBackend(x.backend, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))),
-      TE.chain(({ o, p, s, r }) => compileResolved(p, s, r, o.workers)),
+      TE.chain((x) =>
+        flow(() => resolveWithDevice(x.backend, x.device, x.o.quiet === true, x.p.ops), TE.map((r) => ({ ...x, r })))
+      ),
+      TE.chain(({ o, p, s, r, device }) => compileResolved(p, s, r, o.workers, device !== undefined)),
     );
   });
 }
@@ -568,17 +744,26 @@ const kernels = new Lru<Promise<E.Either<FreqaugError, Kernel>>>(8, (k) => {
   k.then((e) => E.isRight(e) && e.right.dispose());
 });
 
-/** The cached kernel for a resolved backend (failures are not cached). */
+const deviceIds = new WeakMap<GPUDevice, number>();
+let nextDeviceId = 1;
+
+/** The cached kernel for a resolved backend (failures are not cached); `callersDevice` when the device is the caller's. */
 export function kernelFor(
   pipeline: Pipeline,
   shape: KernelShape,
   backend: Resolved,
   workers?: number,
+  callersDevice = false,
 ): Promise<E.Either<FreqaugError, Kernel>> {
   if (backend.kind === "cpu") return Promise.resolve(E.right(new CpuKernel(pipeline, shape, workers)));
-  const key = `${JSON.stringify(pipeline)}|${shape.channels}x${shape.height}x${shape.width}`;
   const ctx = backend.ctx;
-  const made = kernels.get(key, () => compileResolved(pipeline, shape, backend)());
+  let id = 0;
+  if (callersDevice) {
+    id = deviceIds.get(ctx.device) ?? nextDeviceId++;
+    deviceIds.set(ctx.device, id);
+  }
+  const key = `${JSON.stringify(pipeline)}|${shape.channels}x${shape.height}x${shape.width}|${id}`;
+  const made = kernels.get(key, () => compileResolved(pipeline, shape, backend, undefined, callersDevice)());
   return made.then((e) => {
     if (E.isLeft(e)) {
       kernels.delete(key);
@@ -588,7 +773,7 @@ export function kernelFor(
     if ((e.right as WebGpuKernel).gpu.ctx !== ctx) {
       // Compiled on a device since lost: compile again on the current one.
       kernels.delete(key);
-      return kernelFor(pipeline, shape, backend, workers);
+      return kernelFor(pipeline, shape, backend, workers, callersDevice);
     }
     return e;
   });

@@ -12,23 +12,9 @@ import { shapesOf } from "../dsl/stages.ts";
 import type { RealArray } from "../math/rfft2.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { OpParams, SampleParams } from "../params/types.ts";
+import type { Batch, ByteArray, GpuLayout, OutputType } from "./images.ts";
 
-/**
- * A batch of images: planar NCHW, `data[((n * channels + c) * height + h) * width + w]`.
- * Float64 data is computed and returned in float64.
- */
-export interface Batch<T extends RealArray = Float32Array> {
-  /** The values, planar NCHW. */
-  readonly data: T;
-  /** Number of images N. */
-  readonly count: number;
-  /** Channels per image C. */
-  readonly channels: number;
-  /** Height H. */
-  readonly height: number;
-  /** Width W. */
-  readonly width: number;
-}
+export type { Batch } from "./images.ts";
 
 const MAX_SAMPLE = 2 ** 32;
 
@@ -55,7 +41,7 @@ function dim(path: string, v: unknown): E.Either<FreqaugError, number> {
 }
 
 /**
- * Checks a batch's shape against its data, and that every value is finite
+ * Checks a float batch's shape against its data, and that every value is finite
  * (and at most `maxAbs` in magnitude: WebGPU takes float32's range).
  */
 export function validateBatch<T extends RealArray>(
@@ -71,7 +57,7 @@ export function validateBatch<T extends RealArray>(
     );
   }
   // Each field is read once: the snapshot is what runs.
-  const { data, count, channels, height, width } = batch as Batch<T>;
+  const { data, count, channels, height, width, layout } = batch as Batch<T>;
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
     return fail(
       "input",
@@ -80,20 +66,16 @@ export function validateBatch<T extends RealArray>(
       "a Float32Array or a Float64Array",
     );
   }
-  const dims = { count, channels, height, width };
-  for (const key of ["count", "channels", "height", "width"] as const) {
-    const r = dim(`batch.${key}`, dims[key]);
-    if (E.isLeft(r)) return r as E.Either<FreqaugError, never>;
-  }
-  const want = count * channels * height * width;
-  if (data.length !== want) {
+  if (layout !== undefined && layout !== "NCHW") {
     return fail(
       "input",
-      "batch.data.length",
-      data.length,
-      `count × channels × height × width = ${count} × ${channels} × ${height} × ${width} = ${want}`,
+      "batch.layout",
+      layout,
+      `"NCHW" or nothing for float data (float batches are planar; "NHWC" is for Uint8Array data)`,
     );
   }
+  const shape = checkDims({ count, channels, height, width }, "batch.data.length", data.length);
+  if (E.isLeft(shape)) return shape;
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     // One pass: x - x is NaN for NaN and ±Infinity; the bound is Infinity unless WebGPU runs.
@@ -109,6 +91,189 @@ export function validateBatch<T extends RealArray>(
     }
   }
   return E.right({ data: data as T, count, channels, height, width });
+}
+
+interface Dims4 {
+  readonly count: unknown;
+  readonly channels: unknown;
+  readonly height: unknown;
+  readonly width: unknown;
+}
+
+/** Checks the four sides (integers >= 1) and, unless null, that `units` of `what` is their product. */
+function checkDims(
+  dims: Dims4,
+  what: string,
+  units: number | null,
+  order: readonly (keyof Dims4)[] = ["count", "channels", "height", "width"],
+): E.Either<FreqaugError, { count: number; channels: number; height: number; width: number }> {
+  for (const key of ["count", "channels", "height", "width"] as const) {
+    const r = dim(`batch.${key}`, dims[key]);
+    if (E.isLeft(r)) return r as E.Either<FreqaugError, never>;
+  }
+  const d = dims as { count: number; channels: number; height: number; width: number };
+  const want = d.count * d.channels * d.height * d.width;
+  if (units !== null && units !== want) {
+    return fail("input", what, units, `${order.join(" × ")} = ${order.map((k) => d[k]).join(" × ")} = ${want}`);
+  }
+  return E.right({ count: d.count, channels: d.channels, height: d.height, width: d.width });
+}
+
+/** A batch as checked, each field read once: what a kernel runs. */
+export type Input =
+  | {
+    readonly kind: "float";
+    readonly data: RealArray;
+    readonly count: number;
+    readonly channels: number;
+    readonly height: number;
+    readonly width: number;
+  }
+  | {
+    readonly kind: "bytes";
+    readonly data: ByteArray;
+    readonly count: number;
+    /** Bytes per pixel: 3 or 4 (the 4th is alpha). */
+    readonly channels: number;
+    readonly height: number;
+    readonly width: number;
+  }
+  | {
+    readonly kind: "gpu";
+    readonly buffer: GPUBuffer;
+    readonly layout: GpuLayout;
+    readonly count: number;
+    readonly channels: number;
+    readonly height: number;
+    readonly width: number;
+  };
+
+/** The channels a pipeline runs on for a batch: a byte batch's (or an NHWC GPU batch's) colour channels, 3. */
+export function pipelineChannels(input: Input): number {
+  return input.kind === "bytes" || (input.kind === "gpu" && input.layout === "NHWC") ? 3 : input.channels;
+}
+
+const BYTE_CHANNELS = "3 or 4 for bytes (RGB or RGBA; alpha rides along)";
+
+function isGpuBuffer(b: unknown): b is GPUBuffer {
+  if (typeof GPUBuffer === "function" && b instanceof GPUBuffer) return true;
+  const x = b as { size?: unknown; usage?: unknown; destroy?: unknown } | null;
+  return typeof x === "object" && x !== null && typeof x.size === "number" && typeof x.usage === "number" &&
+    typeof x.destroy === "function";
+}
+
+/** Checks a GPUBuffer's size and usage for a role (`usage` one flag, named `usageName`). */
+export function validateBuffer(
+  path: string,
+  buffer: unknown,
+  bytes: number,
+  usage: number,
+  usageName: string,
+): E.Either<FreqaugError, GPUBuffer> {
+  if (!isGpuBuffer(buffer)) return fail("input", path, buffer, "a GPUBuffer");
+  if ((buffer.usage & usage) === 0) {
+    return fail("input", `${path}.usage`, buffer.usage, `a usage with GPUBufferUsage.${usageName}`);
+  }
+  const need = Math.ceil(bytes / 4) * 4;
+  if (buffer.size < need) {
+    return fail("input", `${path}.size`, buffer.size, `at least ${need} bytes for this batch`);
+  }
+  return E.right(buffer);
+}
+
+/**
+ * Checks any batch kind: a float batch (see {@link validateBatch}), a byte
+ * batch (`layout: "NHWC"`, 3 or 4 channels, the length of its shape) or a
+ * GPU batch (its layout, shape, and its buffer's size and usage). Values of
+ * a GPU batch are not read.
+ */
+export function validateInput(batch: unknown, maxAbs = Infinity): E.Either<FreqaugError, Input> {
+  if (typeof batch !== "object" || batch === null) {
+    return fail("input", "batch", batch, "an object { data, count, channels, height, width }");
+  }
+  const b = { ...batch } as Record<string, unknown>; // each field read once
+  if (b.buffer !== undefined && b.data === undefined) return validateGpuBatch(b);
+  const data = b.data;
+  if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
+    if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+      return fail(
+        "input",
+        "batch.data",
+        data,
+        `a Float32Array or Float64Array (NCHW), or a Uint8Array or Uint8ClampedArray (with layout "NHWC")`,
+      );
+    }
+    return E.map((f: Batch<RealArray>): Input => ({ kind: "float", ...f }))(validateBatch(b as never, maxAbs));
+  }
+  if (b.layout !== "NHWC") {
+    return fail(
+      "input",
+      "batch.layout",
+      b.layout,
+      `"NHWC" for byte data (interleaved: data[((n * height + h) * width + w) * channels + c])`,
+    );
+  }
+  const dims = { count: b.count, channels: b.channels, height: b.height, width: b.width };
+  if (dims.channels !== 3 && dims.channels !== 4) return fail("input", "batch.channels", dims.channels, BYTE_CHANNELS);
+  return E.map((d: { count: number; channels: number; height: number; width: number }): Input => ({
+    kind: "bytes",
+    data,
+    ...d,
+  }))(checkDims(dims, "batch.data.length", data.length, ["count", "height", "width", "channels"]));
+}
+
+function validateGpuBatch(b: Record<string, unknown>): E.Either<FreqaugError, Input> {
+  const layout = b.layout;
+  if (layout !== "NCHW" && layout !== "NHWC") {
+    return fail("input", "batch.layout", layout, `"NCHW" (float32) or "NHWC" (bytes, 4 per u32) for a GPU batch`);
+  }
+  const dims = { count: b.count, channels: b.channels, height: b.height, width: b.width };
+  if (layout === "NHWC" && dims.channels !== 3 && dims.channels !== 4) {
+    return fail("input", "batch.channels", dims.channels, BYTE_CHANNELS);
+  }
+  const checked = checkDims(dims, "", null);
+  if (E.isLeft(checked)) return checked;
+  const d = checked.right;
+  const bytes = d.count * d.channels * d.height * d.width * (layout === "NCHW" ? 4 : 1);
+  return E.map((buffer: GPUBuffer): Input => ({ kind: "gpu", buffer, layout, ...d }))(
+    validateBuffer("batch.buffer", b.buffer, bytes, USAGE_COPY_SRC, "COPY_SRC"),
+  );
+}
+
+/** GPUBufferUsage.COPY_SRC and COPY_DST (constants of the spec, so no GPU global is needed to check). */
+export const USAGE_COPY_SRC = 0x0004;
+/** See {@link USAGE_COPY_SRC}. */
+export const USAGE_COPY_DST = 0x0008;
+
+/** What a run's output is, resolved: the array kind, and the bytes per pixel of a `u8` output. */
+export type OutKind = "f32" | "f64" | "f16" | "u8";
+
+/**
+ * Checks an `output` option for an input and resolves it: nothing is the
+ * input's own type (`float32` for bytes and GPU batches).
+ */
+export function validateOutput(output: unknown, input: Input): E.Either<FreqaugError, OutKind> {
+  if (output === undefined) {
+    return E.right(input.kind === "float" && input.data instanceof Float64Array ? "f64" : "f32");
+  }
+  if (output !== "float32" && output !== "float16" && output !== "uint8") {
+    return fail("input", "output", output, `"float32", "float16" or "uint8", or nothing (the input's own type)`);
+  }
+  if (output === "float16") {
+    if (input.kind === "gpu") {
+      return fail("input", "output", output, `"float32" or "uint8" for a GPU batch`);
+    }
+    if (typeof Float16Array !== "function") {
+      return fail("input", "output", output, `"float32" or "uint8" (this runtime has no Float16Array)`);
+    }
+    return E.right("f16");
+  }
+  return E.right(output === "float32" ? "f32" : "u8");
+}
+
+/** Checks the `output` option's value alone (for compile-time checks of options). */
+export function isOutputType(v: unknown): v is OutputType {
+  return v === "float32" || v === "float16" || v === "uint8";
 }
 
 /** Checks a worker count: nothing (the default) or an integer >= 0. */

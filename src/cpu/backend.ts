@@ -10,9 +10,9 @@
 
 import { outputShape, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import type { RealArray } from "../math/rfft2.ts";
 import type { SampleParams } from "../params/types.ts";
 import { type Dims, runImages } from "./kernel.ts";
+import { allocOut, FLOAT_IO, type InArray, type Io, type OutArray, type OutKind } from "./io.ts";
 import { hardwareThreads, hold, runJob, workersAvailable } from "./pool.ts";
 
 /** Below this many values in a batch, workers cost more than they save. */
@@ -22,6 +22,10 @@ const WORKER_THRESHOLD = 1 << 18;
 export interface CpuOptions {
   /** Worker threads: 0 or 1 runs on the calling thread; default: one per core, when worth it. */
   readonly workers?: number;
+  /** How the input is read and the output written (default: float NCHW both). */
+  readonly io?: Io;
+  /** The result's array kind (default: the input's, float32 for bytes). */
+  readonly out?: OutKind;
 }
 
 /** How many workers a batch will use. */
@@ -38,25 +42,30 @@ export function workerCount(
 
 /**
  * Runs a validated pipeline on a validated batch with its parameters, and
- * returns a new array of the same type as `data`, of the output's shape
- * (see `outputShape`).
+ * returns a new array of the output's shape (see `outputShape`): of the
+ * same type as `data` unless `options.out` says otherwise. `dims` are the
+ * channels the pipeline runs on (3 for RGBA bytes).
  */
 export async function runCpu(
   pipeline: Pipeline,
-  data: RealArray,
+  data: InArray,
   count: number,
   dims: Dims,
   params: readonly SampleParams[],
   options: CpuOptions = {},
-): Promise<RealArray> {
-  const per = dims.channels * dims.height * dims.width;
+): Promise<OutArray> {
+  const io = options.io ?? FLOAT_IO;
+  const plane = dims.height * dims.width;
+  const per = io.inBytes ? io.inBytes * plane : dims.channels * plane;
   const outDims = outputShape(pipeline, dims);
-  const outPer = outDims.channels * outDims.height * outDims.width;
+  const outPlane = outDims.height * outDims.width;
+  const outPer = io.outBytes ? io.outBytes * outPlane : outDims.channels * outPlane;
   const stages = stagesOf(pipeline);
-  const out = data instanceof Float64Array ? new Float64Array(count * outPer) : new Float32Array(count * outPer);
-  const workers = workerCount(count, Math.max(per, outPer), options.workers);
+  const kind = options.out ?? (data instanceof Float64Array ? "f64" : "f32");
+  const out = allocOut(kind, count * outPer);
+  const workers = workerCount(count, Math.max(dims.channels * plane, outDims.channels * outPlane), options.workers);
   const local = (a: number, b: number) => {
-    runImages(stages, params.slice(a, b), data, a, b - a, dims, out, a, outDims);
+    runImages(stages, params.slice(a, b), data, a, b - a, dims, out, a, outDims, io);
   };
   if (workers === 0) {
     local(0, count);
@@ -85,6 +94,8 @@ export async function runCpu(
             data: slice,
             dims,
             outDims,
+            io,
+            out: kind,
           }, workers);
           out.set(done, a * outPer);
         } catch {

@@ -17,6 +17,7 @@ import type { WorkImage, Workspace } from "../ops/module.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
+import { FLOAT_IO, type InArray, type Io, loadBytes, type OutArray, storeBytes } from "./io.ts";
 
 /** Shape of a planar NCHW batch. */
 export interface Dims {
@@ -83,32 +84,45 @@ function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImag
  * Runs `stages` on images `first .. first + count - 1` of `src` (of shape
  * `dims`) and writes each result to `dst` at image `dstFirst + i` (of shape
  * `outDims`), where `params[i]` are the parameters of image `first + i`.
- * `src` and `dst` may be the same array when the shapes are equal.
+ * `src` and `dst` may be the same array when the shapes are equal. With
+ * `io`, `src` holds NHWC bytes (`io.inBytes` per pixel, `dims.channels` of
+ * them run) and/or `dst` takes NHWC bytes (`io.outBytes` per pixel).
  */
 export function runImages(
   stages: readonly Stage[],
   params: readonly SampleParams[],
-  src: RealArray,
+  src: InArray,
   first: number,
   count: number,
   dims: Dims,
-  dst: RealArray = src,
+  dst: OutArray = src as RealArray,
   dstFirst: number = first,
   outDims: Dims = dims,
+  io: Io = FLOAT_IO,
 ): void {
-  const inPer = dims.channels * dims.height * dims.width;
-  const outPer = outDims.channels * outDims.height * outDims.width;
+  const C = dims.channels, plane = dims.height * dims.width;
+  const outPlane = outDims.height * outDims.width;
+  const per = C * plane;
+  const inPer = io.inBytes ? io.inBytes * plane : per;
+  const outPer = io.outBytes ? io.outBytes * outPlane : outDims.channels * outPlane;
+  // Alpha bytes ride along when the image keeps its size.
+  const alpha = io.inBytes === io.outBytes && io.outBytes > C && dims.height === outDims.height &&
+      dims.width === outDims.width
+    ? src as Uint8Array
+    : null;
   for (let s = 0; s < count; s++) {
     const base = (first + s) * inPer;
-    const data = buffers.start(inPer);
-    for (let i = 0; i < inPer; i++) data[i] = src[base + i];
+    const data = buffers.start(per);
+    if (io.inBytes) loadBytes(src as Uint8Array, base, io.inBytes, C, plane, data);
+    else for (let i = 0; i < per; i++) data[i] = src[base + i];
     const img = runStages(stages, params[s], {
       data,
-      channels: dims.channels,
+      channels: C,
       height: dims.height,
       width: dims.width,
     });
     const out = (dstFirst + s) * outPer, d = img.data;
-    for (let i = 0; i < outPer; i++) dst[out + i] = d[i];
+    if (io.outBytes) storeBytes(d, outDims.channels, outPlane, dst as Uint8Array, out, io.outBytes, alpha, base);
+    else for (let i = 0; i < outPer; i++) dst[out + i] = d[i];
   }
 }

@@ -7,7 +7,7 @@
  */
 
 import type { Pipeline } from "../dsl/types.ts";
-import type { RealArray } from "../math/rfft2.ts";
+import type { InArray, Io, OutArray, OutKind } from "./io.ts";
 import type { SampleParams } from "../params/types.ts";
 import type { Dims } from "./kernel.ts";
 
@@ -16,17 +16,21 @@ export interface Job {
   readonly id: number;
   readonly pipeline: Pipeline;
   readonly params: readonly SampleParams[];
-  readonly data: RealArray;
-  /** Shape of the input images. */
+  readonly data: InArray;
+  /** Shape of the input images (the channels the pipeline runs on). */
   readonly dims: Dims;
   /** Shape of the output images. */
   readonly outDims: Dims;
+  /** How the input is read and the output written. */
+  readonly io: Io;
+  /** The output's array kind. */
+  readonly out: OutKind;
 }
 
 /** A worker's answer. */
 export interface JobResult {
   readonly id: number;
-  readonly data: RealArray;
+  readonly data: OutArray;
   readonly error?: string;
 }
 
@@ -45,7 +49,7 @@ let active = 0;
 let nextId = 1;
 const pending = new Map<
   number,
-  { resolve: (d: RealArray) => void; reject: (e: Error) => void }
+  { resolve: (d: OutArray) => void; reject: (e: Error) => void }
 >();
 
 /** Cores available to this process. */
@@ -110,7 +114,7 @@ function ensure(n: number): Slot[] {
 export function runJob(
   job: Omit<Job, "id">,
   workers: number,
-): Promise<RealArray> {
+): Promise<OutArray> {
   if (broken) return Promise.reject(new Error("the CPU worker pool failed earlier"));
   const pool = ensure(workers);
   const slot = pool.slice(0, workers).reduce((
@@ -119,7 +123,7 @@ export function runJob(
   ) => (b.busy < a.busy ? b : a));
   const id = nextId++;
   slot.busy++;
-  return new Promise<RealArray>((resolve, reject) => {
+  return new Promise<OutArray>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     try {
       slot.worker.postMessage({ ...job, id }, [job.data.buffer as ArrayBuffer]);

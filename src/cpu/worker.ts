@@ -7,6 +7,7 @@
 import { stagesOf } from "../dsl/stages.ts";
 import { runImages } from "./kernel.ts";
 import type { Job, JobResult } from "./pool.ts";
+import { allocOut } from "./io.ts";
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<Job>) => void) | null;
@@ -17,14 +18,14 @@ scope.onmessage = (e: MessageEvent<Job>) => {
   const job = e.data;
   try {
     const n = job.params.length, o = job.outDims;
-    const per = o.channels * o.height * o.width;
-    const out = job.data instanceof Float64Array ? new Float64Array(n * per) : new Float32Array(n * per);
-    runImages(stagesOf(job.pipeline), job.params, job.data, 0, n, job.dims, out, 0, o);
+    const per = (job.io.outBytes || o.channels) * o.height * o.width;
+    const out = allocOut(job.out, n * per);
+    runImages(stagesOf(job.pipeline), job.params, job.data, 0, n, job.dims, out, 0, o, job.io);
     scope.postMessage({ id: job.id, data: out }, [out.buffer as ArrayBuffer]);
   } catch (err) {
     scope.postMessage({
       id: job.id,
-      data: job.data,
+      data: new Uint8Array(0),
       error: String((err as Error)?.stack ?? err),
     }, []);
   }

@@ -116,9 +116,17 @@ export function statWgsl(indices: Iterable<number>, slots: ReadonlyMap<number, S
  * functions `${name}(s, c, h, w) -> f32` and, for 3 channels or fewer,
  * `${name}_px(s, h, w) -> vec3<f32>`, evaluated at the last step's output
  * coordinates. Whole pixels when `pixels` (or a step needs them), single
- * values otherwise. At most one step may gather.
+ * values otherwise. At most one step may gather. With `reader`, the source
+ * is read through the WGSL function `reader(s, c, h, w) -> f32` instead
+ * (the byte input's unpacking).
  */
-export function pullWgsl(name: string, steps: readonly Step[], source: ImageShape, pixels = false): string {
+export function pullWgsl(
+  name: string,
+  steps: readonly Step[],
+  source: ImageShape,
+  pixels = false,
+  reader?: string,
+): string {
   const px = pixels || needsPixels(steps);
   const C = source.channels;
   const T = px ? "vec3<f32>" : "f32";
@@ -127,7 +135,9 @@ export function pullWgsl(name: string, steps: readonly Step[], source: ImageShap
   const f = (k: number) => `${name}_${k}`;
   const call = (k: number, h: string, w: string) => px ? `${f(k)}(s, ${h}, ${w})` : `${f(k)}(s, c, ${h}, ${w})`;
   const at = (h: string, w: string, c: string) =>
-    `src[((s * CH + ${c}) * ${u(source.height)} + ${h}) * ${u(source.width)} + ${w}]`;
+    reader
+      ? `${reader}(s, ${c}, ${h}, ${w})`
+      : `src[((s * CH + ${c}) * ${u(source.height)} + ${h}) * ${u(source.width)} + ${w}]`;
   const out: string[] = [];
   if (px) {
     out.push(

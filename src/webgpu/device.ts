@@ -96,6 +96,40 @@ async function open(): Promise<GpuContext | null> {
   return ctx;
 }
 
+const owned = new WeakMap<GPUDevice, GpuContext>();
+
+/**
+ * The context of a caller's own device (`compile(…, { device })`): its
+ * limits, and its adapter's description where the runtime tells
+ * (`device.adapterInfo`). Nothing is requested of an adapter. A software
+ * adapter keeps the FFT scratch in storage, as for freqaug's own device.
+ */
+export function deviceContext(device: GPUDevice): GpuContext {
+  let ctx = owned.get(device);
+  if (ctx) return ctx;
+  const info = (device as { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  const fallback = Boolean(info?.isFallbackAdapter);
+  const made: GpuContext = {
+    device,
+    adapter: { description: info?.description || info?.vendor || "the caller's device", fallback },
+    limits: {
+      workgroupStorage: device.limits.maxComputeWorkgroupStorageSize || DEFAULT_LIMITS.workgroupStorage,
+      scratch: scratchFor(fallback),
+      maxBinding: device.limits.maxStorageBufferBindingSize,
+      maxBuffer: device.limits.maxBufferSize,
+    },
+    onLost: new Set(),
+  };
+  ctx = made;
+  owned.set(device, made);
+  device.lost.then((info) => {
+    made.lost = info.message || String(info.reason);
+    for (const f of made.onLost) f();
+    made.onLost.clear();
+  });
+  return made;
+}
+
 /** The device, opened on first use; null when there is no WebGPU adapter. */
 export function gpuContext(): Promise<GpuContext | null> {
   if (!current) {

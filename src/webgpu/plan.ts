@@ -33,6 +33,8 @@ import irowsPxWgsl from "../../shaders/irows_px.wgsl" with { type: "text" };
 import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
 import reduceWgsl from "../../shaders/reduce.wgsl" with { type: "text" };
 import partialSumWgsl from "../../shaders/partial_sum.wgsl" with { type: "text" };
+import packedWgsl from "../../shaders/packed.wgsl" with { type: "text" };
+import packWgsl from "../../shaders/pack.wgsl" with { type: "text" };
 import { type FrequencyStage, shapesOf, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { moduleOf } from "../ops/registry.ts";
@@ -81,7 +83,7 @@ export interface PassPlan {
    * `pointwise` (value by value or pixel by pixel), `gather` (with a crop's
    * resize or half a blur), `reduce` (partial sums of a per-image statistic).
    */
-  readonly name: "rows" | "columns" | "inverse rows" | "pointwise" | "gather" | "reduce";
+  readonly name: "rows" | "columns" | "inverse rows" | "pointwise" | "gather" | "reduce" | "pack";
   /** Index of its frequency stage (passes of spatial ops: of the last stage before them, or 0). */
   readonly stage: number;
   /** Its bind group: 0 reads buffer a and writes b, 1 the other way. */
@@ -105,6 +107,27 @@ export interface PassPlan {
   /** Workgroups for a batch of `count` samples. */
   readonly workgroups: (count: number) => number;
 }
+
+/**
+ * How a plan reads its input and writes its result. The input: float32
+ * NCHW in image buffer a, or NHWC bytes (3 or 4 per pixel, the pipeline
+ * running on the first 3) packed 4 to a word in the `packed` buffer, which
+ * the passes that load the input unpack. The result: float32 NCHW in an
+ * image buffer, or packed into `packed` by a last `pack` pass — float16
+ * (2 to a word, NCHW) or NHWC bytes (`outBytes` per pixel; with 4-byte
+ * input and output of one size the alpha bytes stay as they came).
+ */
+export interface GpuIo {
+  /** Bytes per pixel of a byte input (3 or 4), or 0 for float32 NCHW. */
+  readonly inBytes: number;
+  /** The result's type. */
+  readonly out: "f32" | "f16" | "u8";
+  /** Bytes per pixel of a `u8` result (the pipeline's channels, or 4 for RGBA input). */
+  readonly outBytes: number;
+}
+
+/** Float32 in and out: the plan without a packed buffer. */
+export const FLOAT_GPU_IO: GpuIo = { inBytes: 0, out: "f32", outBytes: 0 };
 
 /** A compiled plan: passes and the shape's twiddle tables. */
 export interface GpuPlan {
@@ -130,8 +153,16 @@ export interface GpuPlan {
   readonly imageValues: number;
   /** Complex values per sample of the largest half-spectrum. */
   readonly spectrumValues: number;
-  /** The image buffer the result ends in: 0 (a, the input's) or 1 (b). */
+  /** The image buffer the float result ends in: 0 (a, the input's) or 1 (b). */
   readonly result: 0 | 1;
+  /** How it reads and writes. */
+  readonly io: GpuIo;
+  /** Bytes per sample of the input as uploaded (float32 NCHW, or bytes). */
+  readonly inputBytes: number;
+  /** Bytes per sample of the result as read back (before rounding a chunk up to whole words). */
+  readonly outputBytes: number;
+  /** Bytes of the packed buffer for `count` samples (0 when the plan does not use it). */
+  readonly packedBytes: (count: number) => number;
 }
 
 const u = (x: number) => `${x >>> 0}u`;
@@ -295,7 +326,12 @@ function storePrefix(steps: readonly Step[], pixelsOk: boolean) {
  * structure (op kinds, order, GMM precision, whether a jitter has a
  * contrast), the shapes and the limits.
  */
-export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = DEFAULT_LIMITS): GpuPlan {
+export function planGpu(
+  pipeline: Pipeline,
+  shape: Shape,
+  limits: PlanLimits = DEFAULT_LIMITS,
+  io: GpuIo = FLOAT_GPU_IO,
+): GpuPlan {
   const unfit = unplannable(shape, limits, pipeline);
   if (unfit) throw new RangeError(unfit);
   const C = shape.channels;
@@ -344,6 +380,17 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
     return s;
   };
   const statFns = (...runs: (readonly Step[])[]) => statWgsl(runs.flatMap(statsRead), slots);
+  // The passes before the first that writes an image buffer read the input: unpacking bytes when it is bytes.
+  let fromInput = true;
+  const inputBytes = io.inBytes ? io.inBytes * shape.height * shape.width : 4 * C * shape.height * shape.width;
+  const unpacks = () => fromInput && io.inBytes > 0;
+  const packedDecl = [
+    `const IN_H: u32 = ${u(shape.height)};`,
+    `const IN_W: u32 = ${u(shape.width)};`,
+    `const IN_BYTES: u32 = ${u(Math.max(io.inBytes, 1))};`,
+    packedWgsl,
+  ].join("\n");
+  const reader = () => (unpacks() ? { fns: packedDecl, at: "in_byte" } : { fns: "", at: undefined });
 
   /** A pass of its own for a run of steps (at most one gather), from the current image. */
   const emitMap = (steps: readonly Step[], why: string) => {
@@ -380,7 +427,8 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
         header(out, 256, 0, { ITEMS: u(items) }),
         library,
         statFns(steps),
-        pullWgsl("pull", steps, current),
+        reader().fns,
+        pullWgsl("pull", steps, current, false, reader().at),
         item.join("\n"),
         pointwiseWgsl,
       ].join("\n"),
@@ -389,6 +437,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       workgroups: (count) => Math.ceil((count * items) / 256),
     });
     group ^= 1;
+    fromInput = false;
     current = out;
     imageValues = Math.max(imageValues, C * out.height * out.width);
   };
@@ -416,7 +465,8 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
         header(img, wg, wg / 2, { PCH: u(pch), NP: u(np), STAT: u(at.at) }),
         library,
         fns,
-        pullWgsl("pull", prefix, current, true),
+        reader().fns,
+        pullWgsl("pull", prefix, current, true, reader().at),
         "fn reduce_term(s: u32, h: u32, w: u32) -> f32 {",
         "  let px = pull_px(s, h, w);",
         `  return ${st.term};`,
@@ -479,7 +529,8 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
     const ops = fs.ops.map(({ index }) => index);
     const loadFns = [
       statFns(load),
-      pullWgsl("load", load, current),
+      reader().fns,
+      pullWgsl("load", load, current, false, reader().at),
       "fn load_row(r: u32, t: u32) -> f32 {",
       "  return load(r / (CH * H), (r / H) % CH, r % H, t);",
       "}",
@@ -591,6 +642,7 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
       workgroups: pixels ? (count) => count * wps : (count) => Math.ceil(rowPairs(count) / rowSeq),
     });
     group ^= 1;
+    fromInput = false;
     current = ss;
     stage = i;
     imageValues = Math.max(imageValues, C * H * W);
@@ -610,6 +662,50 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
   }
   planRest(rest, why, false);
   if (passes.length === 0) emitMap([], "no ops: a copy");
+  const out = shapes[shapes.length - 1];
+  const outValues = C * out.height * out.width;
+  const outputBytes = io.out === "f32"
+    ? 4 * outValues
+    : io.out === "f16"
+    ? 2 * outValues
+    : io.outBytes * out.height * out.width;
+  if (io.out !== "f32") {
+    const half = io.out === "f16";
+    const units = half ? outValues : io.outBytes * out.height * out.width;
+    const perWord = half ? 2 : 4;
+    const keepAlpha = !half && io.inBytes === 4 && io.outBytes === 4 && out.height === shape.height &&
+      out.width === shape.width;
+    passes.push({
+      name: "pack",
+      stage,
+      group,
+      fuses: ["load", half ? "float16" : "bytes", "store"],
+      why: half
+        ? "the result as float16, two to a word, so that half the bytes come back"
+        : `the result as bytes (NHWC, ${io.outBytes} per pixel), four to a word, so that a quarter of the bytes come back`,
+      workgroupSize: 256,
+      workgroupMemory: 0,
+      perWorkgroup: "256 words",
+      wgsl: [
+        header(out, 256, 0, {
+          UNITS: u(units),
+          PER_WORD: u(perWord),
+          OUT_BYTES: u(Math.max(io.outBytes, 1)),
+          KEEP_ALPHA: String(keepAlpha),
+          HALF_FLOAT: String(half),
+        }),
+        commonWgsl,
+        packedDecl,
+        packWgsl,
+      ].join("\n"),
+      scratch: "workgroup",
+      scratchPerWorkgroup: 0,
+      workgroups: (count) => Math.ceil(Math.ceil((count * units) / perWord) / 256),
+    });
+  }
+  const words = (bytes: number) => Math.ceil(bytes / 4) * 4;
+  const packedBytes = (count: number) =>
+    Math.max(io.inBytes ? words(count * inputBytes) : 0, io.out === "f32" ? 0 : words(count * outputBytes));
   return {
     shape,
     output: shapes[shapes.length - 1],
@@ -623,5 +719,9 @@ export function planGpu(pipeline: Pipeline, shape: Shape, limits: PlanLimits = D
     imageValues,
     spectrumValues,
     result: group as 0 | 1,
+    io,
+    inputBytes,
+    outputBytes,
+    packedBytes,
   };
 }
