@@ -7,7 +7,7 @@
 import * as E from "fp-ts/lib/Either.js";
 
 /** What kind of thing was wrong. */
-export type ErrorCode = "spec" | "input" | "params" | "backend";
+export type ErrorCode = "spec" | "input" | "params" | "backend" | "decode";
 
 /** One problem: where (a JSON path such as `ops[0].sigma[1]`), what came, what was allowed. */
 export interface Issue {
@@ -99,12 +99,20 @@ export class FreqaugError extends Error {
   /** How many problems were found beyond the 100 kept in `issues`. */
   readonly omitted: number;
 
-  /** Makes an error from one or more issues (at least one). */
-  constructor(code: ErrorCode, issues: readonly Issue[]) {
+  /**
+   * Makes an error from one or more issues (at least one). `message`, when
+   * given and not empty, replaces the generated one (a decoder's reason, such
+   * as `PNG: IDAT chunk CRC mismatch (...)`); it is clipped to 300 characters.
+   */
+  constructor(code: ErrorCode, issues: readonly Issue[], message?: string) {
     const first = issues[0] ?? { path: "", value: undefined, expected: "" };
     const shown = issues.slice(1, MESSAGE_ISSUES).map((i) => `\n  also ${describe(i)}`).join("");
     const rest = issues.length - Math.max(1, Math.min(issues.length, MESSAGE_ISSUES));
-    super(`${describe(first)}${shown}${rest > 0 ? `\n  and ${rest} more problem${rest === 1 ? "" : "s"}` : ""}`);
+    super(
+      message
+        ? clip(message, 300)
+        : `${describe(first)}${shown}${rest > 0 ? `\n  and ${rest} more problem${rest === 1 ? "" : "s"}` : ""}`,
+    );
     this.name = "FreqaugError";
     this.code = code;
     this.issues = issues.length > KEPT_ISSUES ? issues.slice(0, KEPT_ISSUES) : issues;

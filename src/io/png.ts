@@ -1,12 +1,12 @@
 /**
- * Writing images of a batch as PNG files (through fast-png), atomically: the
- * file is written under a temporary name and renamed, so an interrupted run
- * never leaves a partial file.
+ * Writing images of a batch as PNG files (through `encodePng`), atomically:
+ * the file is written under a temporary name and renamed, so an interrupted
+ * run never leaves a partial file.
  *
  * @module
  */
 
-import { encode } from "fast-png";
+import { encodePng } from "./png_encode.ts";
 import type { Batch } from "../api/validate.ts";
 import type { RealArray } from "../math/rfft2.ts";
 
@@ -31,7 +31,7 @@ export function pngBytes(batch: Batch<RealArray>, index: number): Uint8Array {
       px[i * channels + c] = Math.round(255 * (x < 0 ? 0 : x > 1 ? 1 : x));
     }
   }
-  return encode({ width, height, data: px, channels, depth: 8 });
+  return encodePng({ width, height, data: px, channels, bitDepth: 8 });
 }
 
 /** Writes bytes to `path` through a temporary file in the same folder and a rename. */

@@ -17,7 +17,7 @@ import type { Arbitrary } from "fast-check";
 import { bool, f, num, opCodec, probability, type Range, range } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { type ArbKit, checkNumber, type ImageShape, lerp, makeOp, type OpModule } from "../module.ts";
-import { axisWeights, resizeBilinear } from "./resize.ts";
+import { axisWeights, resizeBilinear } from "../../math/resize.ts";
 import wgsl from "./random_resized_crop.wgsl" with { type: "text" };
 
 /** The largest side `size` may ask for. */
