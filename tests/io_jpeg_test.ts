@@ -66,6 +66,24 @@ Deno.test("jpeg: baseline, progressive, gray (1 channel) and a photo decode, wit
   });
 });
 
+Deno.test("jpeg: an Adobe CMYK file decodes to RGB as Pillow does (within 1 level); 4 components without Adobe's marker are refused", () => {
+  const cmyk = read("cmyk.jpg");
+  const img = decodeImage(cmyk);
+  const pil = decodeImage(read("cmyk_pil_rgb.png"));
+  assert.deepEqual([img.width, img.height, img.channels, img.bitDepth], [96, 64, 3, 8]);
+  let worst = 0;
+  for (let i = 0; i < img.data.length; i++) worst = Math.max(worst, Math.abs(img.data[i] - pil.data[i]));
+  assert.ok(worst <= 1, `worst difference from Pillow ${worst} levels`);
+  const info = readImageInfo(cmyk);
+  assert.equal(info._tag === "Right" && info.right.channels, 3);
+  // Rename the APP14 marker to APP13: 4 components with no Adobe marker.
+  const app14 = segments(cmyk).find((s) => s.marker === 0xee);
+  assert.ok(app14, "the fixture has an APP14 marker");
+  const bare = cmyk.slice();
+  bare[app14.at + 1] = 0xed;
+  assert.match(left(bare).message, /4 components without an Adobe APP14 marker/);
+});
+
 Deno.test("jpeg EXIF: the 8 orientations of one photo come out upright, as Pillow's exif_transpose", () => {
   const upright = b64(exifGolden.upright as string);
   for (let n = 1; n <= 8; n++) {

@@ -33,6 +33,18 @@ const fail = (part: string, reason: string) => decodeError("JPEG", part, reason)
 
 const sofName = (m: number) => `SOF${m - 0xc0}`;
 
+/** The frame, once the markers before its scan are known: 4 components need Adobe's APP14 (CMYK or YCCK). */
+function checked(
+  frame: { width: number; height: number; components: number },
+  orientation: Orientation,
+  adobe: boolean,
+): JpegFrame {
+  if (frame.components === 4 && !adobe) {
+    throw fail("", "4 components without an Adobe APP14 marker (CMYK or YCCK cannot be told apart)");
+  }
+  return { ...frame, orientation };
+}
+
 /**
  * Walks the markers of a JPEG. With `headerOnly` it stops at the first scan;
  * otherwise it walks to the end-of-image marker, skipping each scan's
@@ -43,7 +55,7 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
   let pos = 2;
   let frame: { width: number; height: number; components: number } | undefined;
   let orientation: Orientation = 1;
-  let exifSeen = false, scans = 0;
+  let exifSeen = false, adobe = false, scans = 0;
   for (;;) {
     if (pos >= n) throw fail("", "truncated file (no end-of-image marker)");
     if (bytes[pos] !== 0xff) throw fail("", `no marker at byte ${pos} (0x${bytes[pos].toString(16)} found)`);
@@ -53,7 +65,7 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
     if (m === 0xd9) {
       if (!frame) throw fail("", "no frame header (SOF) before the end-of-image marker");
       if (scans === 0) throw fail("", "no image data (no scan before the end-of-image marker)");
-      return { ...frame, orientation };
+      return checked(frame, orientation, adobe);
     }
     if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) continue; // TEM, RSTn: no length
     if (m === 0x00 || m === 0xd8) {
@@ -79,8 +91,8 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
       if (width === 0 || height === 0) {
         throw fail(sofName(m), `size ${width}x${height} (a height set later by DNL is not supported)`);
       }
-      if (components !== 1 && components !== 3) {
-        throw fail(sofName(m), `${components} components, expected 1 (gray) or 3 (colour)`);
+      if (components !== 1 && components !== 3 && components !== 4) {
+        throw fail(sofName(m), `${components} components, expected 1 (gray), 3 (colour) or 4 (Adobe CMYK)`);
       }
       if (length !== 8 + 3 * components) {
         throw fail(sofName(m), `length ${length}, expected ${8 + 3 * components} for ${components} components`);
@@ -98,6 +110,8 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
         );
       }
       frame = { width, height, components };
+    } else if (m === 0xee && length >= 14 && String.fromCharCode(...bytes.subarray(at, at + 5)) === "Adobe") {
+      adobe = true;
     } else if (m === 0xe1 && !exifSeen && length >= 8) {
       const payload = bytes.subarray(at, end);
       if (payload[0] === 0x45 && payload[1] === 0x78 && payload[2] === 0x69 && payload[3] === 0x66) {
@@ -106,7 +120,7 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
       }
     } else if (m === 0xda) {
       if (!frame) throw fail("SOS", "a scan before the frame header");
-      if (headerOnly) return { ...frame, orientation };
+      if (headerOnly) return checked(frame, orientation, adobe);
       scans++;
       // Entropy-coded data: up to the next marker that is not a stuffed 0 or a restart.
       let i = end;
