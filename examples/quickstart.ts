@@ -4,7 +4,7 @@
 //
 // Writes the input, the augmented views and their parameters to out/quickstart/.
 import { augment, clamp, encodeSpec, gmm, pipe } from "../mod.ts";
-import { pngBytes, writeFileAtomic } from "../src/io/png.ts";
+import { encodePng, fromBatch } from "../io.ts";
 import { testCard } from "../src/cli/testcard.ts";
 
 const OUT = "out/quickstart";
@@ -28,13 +28,15 @@ const ms = performance.now() - t0;
 await Deno.mkdir(OUT, { recursive: true });
 const written: string[] = [];
 const write = async (name: string, bytes: Uint8Array) => {
-  await writeFileAtomic(`${OUT}/${name}`, bytes);
+  await Deno.writeFile(`${OUT}/${name}`, bytes);
   written.push(`${OUT}/${name}`);
 };
-await write("input.png", pngBytes(card, 0));
-for (let v = 0; v < views; v++) await write(`view-${v}.png`, pngBytes(images, v));
+// fromBatch: planar float values, clamped to [0, 1], as 8-bit images.
+await write("input.png", encodePng(fromBatch(card)[0]));
+const pictures = fromBatch(images);
+for (let v = 0; v < views; v++) await write(`view-${v}.png`, encodePng(pictures[v]));
 const asLightly = await augment(lightly, { ...card }, { params: params.slice(0, 1) });
-await write("lightly-0.png", pngBytes(asLightly.images, 0));
+await write("lightly-0.png", encodePng(fromBatch(asLightly.images)[0]));
 await write(
   "params.json",
   new TextEncoder().encode(JSON.stringify({ seed, spec: encodeSpec(pipeline), params }, null, 2)),

@@ -11,10 +11,14 @@ Deno.test("examples/property_test.ts: the laws hold for its spec", async () => {
   assert.equal(p.ops.length, 2);
 });
 
-Deno.test("examples/property_test.ts: a spec that does not keep DC is caught", async () => {
+Deno.test("examples/property_test.ts: the mean law is not checked where it fails, and fails where forced", async () => {
+  const noDC = { version: 1, ops: [{ op: "gmm", sigma: [1, 3], keepDC: false }] };
+  const passed: string[] = [];
+  await checkSpec(noDC, { numRuns: 5, onPass: (law) => passed.push(law) });
+  assert.deepEqual(passed, ["specRoundTrips", "deterministic", "replayable", "splitInvariant"]);
   await assert.rejects(
-    () => checkSpec({ version: 1, ops: [{ op: "gmm", sigma: [1, 3], keepDC: false }] }, { numRuns: 25 }),
-    /Property failed/,
+    () => checkSpec(noDC, { numRuns: 25, laws: ["preservesChannelMeans"] }),
+    /preservesChannelMeans: Property failed/,
   );
   await assert.rejects(() => checkSpec({ version: 1, ops: [{ op: "gmm", c: 0 }] }), FreqaugError);
 });
@@ -69,4 +73,31 @@ Deno.test("examples/fda_views.ts: two views at 224 × 224, and it runs as docume
   assert.notDeepEqual(view1.images.data, view2.images.data);
   const text = await runDeno(["run", "examples/fda_views.ts"]);
   assert.match(text, /view 1: 4 × 3 × 224 × 224/);
+});
+
+const chainAdapter = await navigator.gpu?.requestAdapter().catch(() => null) ?? null;
+if (!chainAdapter) {
+  console.log("SKIPPED: examples/gpu_chain.ts needs a WebGPU adapter (it chains kernels on a GPUDevice)");
+}
+Deno.test({
+  name: "examples/gpu_chain.ts: GPU to GPU between two WGSL kernels, the means as on the CPU backend",
+  ignore: !chainAdapter,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const text = await runDeno(["run", "-A", "examples/gpu_chain.ts"]);
+    const lines = text.split("\n").filter((l) => l.startsWith("image "));
+    assert.equal(lines.length, 4);
+    const worst = Number(/largest difference: (\S+)/.exec(text)?.[1]);
+    assert.ok(worst <= 1e-4, `largest difference ${worst}`);
+    const { chain } = await import("../examples/gpu_chain.ts");
+    const device = await chainAdapter!.requestDevice();
+    const { gpu, cpu } = await chain(device);
+    assert.equal(gpu.length, 12);
+    for (let i = 0; i < gpu.length; i++) {
+      assert.ok(Math.abs(gpu[i] - cpu[i]) <= 1e-4, `mean ${i}: ${gpu[i]} vs ${cpu[i]}`);
+    }
+    assert.ok(Math.max(...cpu) - Math.min(...cpu) > 0.05, "the means differ by image and channel");
+    device.destroy();
+  },
 });
