@@ -572,4 +572,115 @@ export const mutants: readonly Mutant[] = [
     replace: "if (rawDepth(x, MAX_DEPTH) > 64) {",
     why: "Left the depth limit to the decoded ops, recursing into whatever nesting came in.",
   },
+  // ./io: the PNG decoder, EXIF, batch conversion.
+  {
+    name: "io-png-paeth-tie",
+    file: "src/io/png_decode.ts",
+    find: "        d[s + i] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;",
+    replace: "        d[s + i] += pa < pb && pa < pc ? a : pb <= pc ? b : c;",
+    why: "Paeth's ties looked arbitrary, so strict comparisons seemed as good as the specification's order.",
+  },
+  {
+    name: "io-png-second-ihdr-ignored",
+    file: "src/io/png_decode.ts",
+    find: '      case "IHDR":\n        throw fail("IHDR chunk", "appears twice (only one is allowed)");',
+    replace: '      case "IHDR":\n        break;',
+    why: "A repeated IHDR looked harmless once the first had been read and checked.",
+  },
+  {
+    name: "io-exif-6-8-swapped",
+    file: "src/io/exif.ts",
+    find: "          sx = y, sy = h - 1 - x;",
+    replace: "          sx = w - 1 - y, sy = x;",
+    why: "Orientation 6 says 'rotate 90 CW' and it is easy to apply the turn to the wrong side.",
+  },
+  {
+    name: "io-gray-weights-bgr",
+    file: "src/io/batch.ts",
+    find: "export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;",
+    replace: "export const GRAY_WEIGHTS = [0.114, 0.587, 0.2989] as const;",
+    why: "OpenCV-style BGR order carried over into an RGB library.",
+  },
+  // Byte batches and typed outputs (CPU).
+  {
+    name: "io-byte-half-up",
+    file: "src/cpu/io.ts",
+    find: "  if (r - y === 0.5 && (r & 1) === 1) r--;\n",
+    replace: "",
+    why: "Math.round is the obvious rounding, and ties look too rare to matter — but WGSL's round() goes to even.",
+  },
+  {
+    name: "io-byte-value-float64",
+    file: "src/cpu/io.ts",
+    find: "Float64Array.from({ length: 256 }, (_, v) => Math.fround(v / 255))",
+    replace: "Float64Array.from({ length: 256 }, (_, v) => v / 255)",
+    why: "The CPU computes in float64, so v / 255 in float64 seems the more exact value of a byte.",
+  },
+  {
+    name: "cpu-alpha-never-kept",
+    file: "src/cpu/kernel.ts",
+    find: "    ? src as Uint8Array\n    : null;",
+    replace: "    ? null\n    : null;",
+    why: "A result's alpha looks like a constant to fill in, not bytes to carry through.",
+  },
+  {
+    name: "cpu-alpha-kept-after-resize",
+    file: "src/cpu/kernel.ts",
+    find: "dims.height === outDims.height &&\n      dims.width === outDims.width",
+    replace: "dims.height === outDims.height",
+    why: "A crop to the input's height looks like the same image size, so the width check seems redundant.",
+  },
+  // The property-test example and the README.
+  {
+    name: "example-normalize-keeps-means",
+    file: "examples/property_test.ts",
+    find: `    case "randomFrequencyMask": // always keeps the DC bin`,
+    replace: `    case "normalize":\n    case "randomFrequencyMask": // always keeps the DC bin`,
+    why:
+      "normalize is per-channel affine, so it looks as if it could not move a channel's mean relative to the others.",
+  },
+  {
+    name: "example-keepdc-inverted",
+    file: "examples/property_test.ts",
+    find: "return op.keepDC === false ?",
+    replace: "return op.keepDC ?",
+    why: "keepDC reads like the reason to skip the law, so the condition got written the wrong way round.",
+  },
+  {
+    name: "example-combinator-first-child-only",
+    file: "examples/property_test.ts",
+    find: "if (why !== undefined) return why;",
+    replace: "if (why === undefined) return why;",
+    why:
+      "an early return meant for 'stop at the first child that breaks the law' returns at the first one that keeps it.",
+  },
+  {
+    name: "readme-clone-without-links",
+    file: "README.md",
+    find: `  },\n  "links": ["../freqaug"]\n}`,
+    replace: `  }\n}`,
+    why:
+      "the clone's deno.json copied from the JSR one, forgetting the line that points the jsr: specifier at the clone.",
+  },
+  {
+    name: "readme-bun-pin-drift",
+    file: "README.md",
+    find: "io-ts@2.2.22 fast-check",
+    replace: "io-ts@2.2.21 fast-check",
+    why: "the README's bun add line written from memory, one patch version off deno.json's pin.",
+  },
+  {
+    name: "readme-first-snippet-undefined-batch",
+    file: "README.md",
+    find: "const data = Float32Array.from({ length: 2 * 3 * 64 * 64 }, Math.random);\n",
+    replace: "",
+    why: "the first snippet trimmed to look short, leaving a name it uses undefined (the bug a user reported).",
+  },
+  {
+    name: "io-jpeg-cmyk-refused",
+    file: "src/io/jpeg_decode.ts",
+    find: "if (components !== 1 && components !== 3 && components !== 4) {",
+    replace: "if (components !== 1 && components !== 3) {",
+    why: "Photos are RGB, so a 4-component JPEG looked like a damaged file (ImageNet has CMYK JPEGs).",
+  },
 ];
