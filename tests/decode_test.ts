@@ -45,7 +45,7 @@ Deno.test("decode: baseline, progressive and gray JPEG within JPEG's loss", () =
   assert.ok(Math.abs(g[0] - 100) <= 6 && g[0] === g[1] && g[1] === g[2], `${g}`);
 });
 
-Deno.test("decode: headers are read before pixels; bad data is a reason, never a throw", () => {
+Deno.test("decode: headers are read before pixels; bad data is a reason naming the part, never a throw", () => {
   const png = Deno.readFileSync(new URL("rgb8.png", FIXTURES));
   assert.deepEqual(readHeader(png), { format: "png", width: W, height: H });
   assert.deepEqual(readHeader(Deno.readFileSync(new URL("progressive.jpg", FIXTURES))), {
@@ -53,22 +53,40 @@ Deno.test("decode: headers are read before pixels; bad data is a reason, never a
     width: W,
     height: H,
   });
-  assert.equal(readHeader(new TextEncoder().encode("GIF89a...")), "not a PNG or JPEG file");
-  assert.equal(decodeImage(png.slice(0, 20)), "truncated PNG header");
-  assert.match(decodeImage(png.slice(0, 60)) as string, /^corrupt PNG data/);
+  assert.equal(readHeader(new TextEncoder().encode("GIF89a...")), "image: not a PNG or JPEG file");
+  assert.match(
+    decodeImage(png.slice(0, 20)) as string,
+    /^PNG: IHDR chunk truncated \(needs 17 bytes after its header, 4 left\)$/,
+  );
+  assert.match(decodeImage(png.slice(0, 60)) as string, /^PNG: IDAT chunk truncated/);
   assert.match(decodeImage(png, 100) as string, /280 pixels is over the limit of 100/);
   const jpg = Deno.readFileSync(new URL("base.jpg", FIXTURES));
-  assert.match(decodeImage(jpg.slice(0, jpg.length - 200)) as string, /^corrupt JPEG data/);
-  assert.match(decodeImage(jpg.slice(0, 12)) as string, /truncated JPEG header/);
+  assert.match(decodeImage(jpg.slice(0, jpg.length - 200)) as string, /^JPEG: truncated file/);
+  assert.match(decodeImage(jpg.slice(0, 12)) as string, /^JPEG: truncated file/);
+  assert.match(decodeImage(jpg, 100) as string, /^JPEG: SOF0 20x14 = 280 pixels is over the limit of 100/);
 });
 
-Deno.test("decode: bilinear resize keeps a constant and the corners' order", () => {
+Deno.test("decode: the planar view turns EXIF-rotated photos upright and repeats gray", () => {
+  const turned = decodeImage(Deno.readFileSync(new URL("exif/exif_6.jpg", FIXTURES)));
+  assert.ok(typeof turned !== "string", String(turned));
+  assert.deepEqual([turned.width, turned.height], [40, 56]);
+  const gray = decodeImage(Deno.readFileSync(new URL("gray.jpg", FIXTURES)));
+  assert.ok(typeof gray !== "string");
+  const plane = W * H;
+  assert.ok(gray.data[10] === gray.data[plane + 10] && gray.data[10] === gray.data[2 * plane + 10]);
+});
+
+Deno.test("decode: the resize keeps a constant and the order, and is antialiased when shrinking", () => {
   const img = { width: 4, height: 2, data: new Float32Array(24).fill(0.25) };
   const r = resize(img, 5, 3);
   assert.ok(r.data.every((v) => Math.abs(v - 0.25) < 1e-7));
   const ramp = { width: 4, height: 1, data: Float32Array.from({ length: 12 }, (_, i) => (i % 4) / 3) };
   const up = resize(ramp, 1, 8);
   for (let i = 1; i < 8; i++) assert.ok(up.data[i] >= up.data[i - 1]);
+  // Halving 0 1 0 1 with a triangle of half-width 2 (torchvision's antialias), not the 2-tap 0.5 0.5.
+  const stripes = { width: 4, height: 1, data: Float32Array.from({ length: 12 }, (_, i) => i % 2) };
+  const half = resize(stripes, 1, 2);
+  assert.ok(Math.abs(half.data[0] - 3 / 7) < 1e-6 && Math.abs(half.data[1] - 4 / 7) < 1e-6, `${half.data}`);
 });
 
 Deno.test("cli args: shards from the flag, Kubernetes or Slurm; bad values named", () => {
@@ -108,6 +126,6 @@ Deno.test("cli naming: seeds and shards follow the path alone; colliding names k
   for (let i = 0; i < 300; i++) counts[shardOf(`img${i}.png`, 3)]++;
   assert.ok(counts.every((c) => c > 70), `${counts}`);
   const names = outputNames(["cat.jpg", "cat.png", "dog.jpeg", "noext"], 1);
-  assert.deepEqual([...names.values()].map((v) => v[0]), ["cat.jpg.png", "cat.png.png", "dog.png", "noext.png"]);
-  assert.deepEqual(outputNames(["d/x.png"], 2).get("d/x.png"), ["d/x.v0.png", "d/x.v1.png"]);
+  assert.deepEqual([...names.names.values()].map((v) => v[0]), ["cat.jpg.png", "cat.png.png", "dog.png", "noext.png"]);
+  assert.deepEqual(outputNames(["d/x.png"], 2).names.get("d/x.png"), ["d/x.v0.png", "d/x.v1.png"]);
 });

@@ -1,11 +1,48 @@
 /**
- * The command line's arguments, parsed into options or a reason.
+ * The command line's arguments, parsed into options or a reason; the usage
+ * of each command and the exit codes.
  *
  * @module
  */
 
 import type { BackendName } from "../api/backend.ts";
 import { DEFAULT_MAX_PIXELS } from "../io/decode.ts";
+
+/**
+ * The exit codes, the same for every command.
+ *
+ * @example
+ * ```ts
+ * import { EXIT, main } from "@freqaug/freqaug/cli";
+ * if ((await main(["check", "--spec", "spec.json"])) === EXIT.usage) console.log("bad spec");
+ * ```
+ */
+export const EXIT = {
+  /** Everything went through. */
+  ok: 0,
+  /** Some inputs failed (each said on its own stderr line); the rest went through. */
+  failed: 1,
+  /** A bad command line or spec: nothing was done. */
+  usage: 2,
+  /** Another run holds the output folder (its params file's lock). */
+  locked: 3,
+  /** Interrupted (Ctrl-C): a rerun resumes. */
+  interrupted: 130,
+} as const;
+
+/** The exit-code table, as printed in the usage. */
+export const EXIT_TABLE = `exit codes:
+  0    every input went through
+  1    some inputs failed (one stderr line each); the others went through
+  2    bad command line or spec; nothing was done
+  3    another run holds the output folder (its params file's lock)
+  130  interrupted (Ctrl-C); run the same command again to resume`;
+
+/** The default pixel budget of a batch: samples × height × width. */
+export const DEFAULT_BATCH_PIXELS = 16_777_216;
+
+/** Output file formats. */
+export type OutputFormat = "png" | "npy";
 
 /** Options of `augment`. */
 export interface AugmentArgs {
@@ -16,11 +53,17 @@ export interface AugmentArgs {
   readonly views: number;
   readonly backend: BackendName;
   readonly batch: number;
+  /** The most samples × height × width in one batch (one image over it runs alone). */
+  readonly batchPixels: number;
   readonly shard: { readonly index: number; readonly count: number };
   readonly size?: { readonly height: number; readonly width: number };
   readonly overwrite: boolean;
   readonly quiet: boolean;
   readonly maxPixels: number;
+  readonly format: OutputFormat;
+  /** PNG bit depth; absent: the input's (8 for JPEG). */
+  readonly bitDepth?: 8 | 16;
+  readonly followSymlinks: boolean;
 }
 
 /** What the command line asks for. */
@@ -36,26 +79,85 @@ export type Command =
   }
   | { readonly command: "check"; readonly spec: string }
   | { readonly command: "demo"; readonly input?: string; readonly output?: string; readonly backend?: BackendName }
-  | { readonly command: "help" };
+  | { readonly command: "help"; readonly topic?: "augment" | "explain" | "check" | "demo" };
+
+const AUGMENT_USAGE = `freqaug augment --spec spec.json --in DIR --out DIR [--seed N] [--views N] [--format png|npy]
+                [--bit-depth 8|16] [--size HxW] [--backend auto|webgpu|cpu] [--batch N]
+                [--batch-pixels N] [--shard I/N] [--overwrite] [--follow-symlinks] [--quiet]
+                [--max-pixels N]
+
+Reads the PNG and JPEG files under --in (recursively; hidden files skipped;
+symbolic links, FIFOs, sockets and devices skipped with a line each, links
+read with --follow-symlinks) and writes one file per view under --out at the
+same relative path: name.png, or name.vK.png with --views > 1. Two inputs with
+one stem keep their extension (cat.jpg.png, cat.png.png); an input whose name
+is still taken (names compared without case) gets name~2.png, said on stderr.
+
+  --format png   (default) 8- or 16-bit PNG: gray inputs stay gray when the
+                 spec takes 1 channel (else they run as RGB, said once), alpha
+                 is dropped, EXIF orientation applied; the bit depth is the
+                 input's unless --bit-depth. Values outside [0, 1] are clipped
+                 and counted (one warning line at the end); a spec whose last
+                 value-changing op is normalize (flips, crops, blur and
+                 grayscale do not count) is refused: use --format npy or end
+                 the spec with clamp.
+  --format npy   one float32 little-endian .npy per output, shape (C, H, W),
+                 values as computed (not clipped).
+  --size HxW     resize every input first (antialiased), so all batch together.
+  --batch N      at most N samples (input x view) per batch (default 8).
+  --batch-pixels N
+                 the pixel budget: samples x height x width of a batch, and
+                 of the batches running plus the inputs decoded ahead
+                 (default ${DEFAULT_BATCH_PIXELS}); an image over it runs alone.
+  --seed N       an input's parameters depend only on --seed (default 0), its
+                 relative path and the view, so shards (--shard I/N, or
+                 JOB_COMPLETION_INDEX with FREQAUG_SHARD_COUNT, or Slurm's
+                 SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) together give
+                 what one run gives.
+
+params.jsonl (params.shard-I-of-N.jsonl for a shard) holds one line per output
+file: {"path","input","view","seed","params"}; replaying params on the input
+gives the file. Outputs appear whole (written under a temporary name, then
+renamed after their line is written). A run resumes where an interrupted or
+killed one stopped: outputs with a file and a line are kept (--overwrite redoes
+them), the rest redone, stray temporaries removed. A run holds
+<params file>.lock while it works; a second run on the same --out and shard
+stops at once (exit 3); the lock of a run that is gone is taken over.
+Defaults: --views 1, --backend auto, --max-pixels ${DEFAULT_MAX_PIXELS}.`;
+
+const EXPLAIN_USAGE = `freqaug explain --spec spec.json [--size HxW] [--batch N] [--wgsl]
+
+Prints the WebGPU plan of the spec for a batch of N (default 32) RGB images of
+HxW (default 224x224): its dispatches and passes, and their WGSL with --wgsl.`;
+
+const CHECK_USAGE = `freqaug check --spec spec.json
+
+Decodes the spec and prints it with every default filled in; a bad spec gives
+one line naming the field, the value and what is allowed (exit 2).`;
+
+const DEMO_USAGE = `freqaug demo [--in DIR] [--out DIR] [--backend auto|webgpu|cpu]
+
+Augments a built-in test card (or the images under --in) with a few presets and
+writes a contact sheet and params.jsonl under --out (default freqaug-demo).`;
+
+/** The usage of each command. */
+export const COMMAND_USAGE: Readonly<Record<"augment" | "explain" | "check" | "demo", string>> = {
+  augment: AUGMENT_USAGE,
+  explain: EXPLAIN_USAGE,
+  check: CHECK_USAGE,
+  demo: DEMO_USAGE,
+};
 
 /** The usage text. */
 export const USAGE = `freqaug: Fourier-domain augmentations of a folder of images
 
-  freqaug augment --spec spec.json --in DIR --out DIR [--seed N] [--views N]
-                  [--backend auto|webgpu|cpu] [--batch N] [--shard I/N] [--size HxW]
-                  [--overwrite] [--quiet] [--max-pixels N]
+  freqaug augment --spec spec.json --in DIR --out DIR [options]
   freqaug explain --spec spec.json [--size HxW] [--batch N] [--wgsl]
   freqaug check   --spec spec.json
   freqaug demo    [--in DIR] [--out DIR] [--backend auto|webgpu|cpu]
+  freqaug COMMAND --help     (that command's options)
 
-augment reads PNG and JPEG files under --in (recursively) and writes one PNG per
-view under --out at the same relative path (name.png, or name.vK.png with
---views > 1), and params.jsonl with every output's parameters. An image's
-parameters depend only on --seed (default 0) and its relative path, so shards
-(--shard I/N, or JOB_COMPLETION_INDEX with FREQAUG_SHARD_COUNT, or Slurm's
-SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) together give what one run gives.
-Existing outputs are skipped unless --overwrite. Defaults: --views 1, --batch 8,
---backend auto, --max-pixels ${DEFAULT_MAX_PIXELS}.`;
+${EXIT_TABLE}`;
 
 function int(name: string, v: string | undefined, min: number): number | string {
   if (v === undefined) return `--${name} needs a value`;
@@ -67,8 +169,8 @@ function int(name: string, v: string | undefined, min: number): number | string 
 
 function size(v: string | undefined): { height: number; width: number } | string {
   const m = v?.match(/^(\d+)x(\d+)$/);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-    return `--size: got ${JSON.stringify(v)}, expected HxW such as 224x224`;
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[1]) > 65535 || Number(m[2]) > 65535) {
+    return `--size: got ${JSON.stringify(v)}, expected HxW such as 224x224 (each side 1..65535)`;
   }
   return { height: Number(m[1]), width: Number(m[2]) };
 }
@@ -96,48 +198,65 @@ function checkShard(index: number, count: number, from: string): { index: number
     : `${from}: got ${index}/${count}, expected I/N with 0 <= I < N`;
 }
 
-/** Parses the command line; a reason string when it is wrong. */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  augment: [
+    "spec",
+    "in",
+    "out",
+    "seed",
+    "views",
+    "backend",
+    "batch",
+    "batch-pixels",
+    "shard",
+    "size",
+    "overwrite",
+    "quiet",
+    "max-pixels",
+    "format",
+    "bit-depth",
+    "follow-symlinks",
+  ],
+  explain: ["spec", "size", "batch", "wgsl"],
+  check: ["spec"],
+  demo: ["in", "out", "backend"],
+};
+
+const BOOLEANS = new Set(["overwrite", "quiet", "wgsl", "follow-symlinks", "help"]);
+
+/**
+ * Parses the command line; a reason string when it is wrong. `--help` or
+ * `-h` anywhere asks for the command's usage.
+ */
 export function parseArgs(
   argv: readonly string[],
   env: (k: string) => string | undefined = () => undefined,
 ): Command | string {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    return { command: "help" };
+  if (command === undefined || command === "--help" || command === "-h") return { command: "help" };
+  if (command === "help") {
+    const topic = rest[0];
+    if (topic === undefined) return { command: "help" };
+    if (topic in ALLOWED) return { command: "help", topic: topic as "augment" };
+    return `help: unknown command ${JSON.stringify(topic)} (augment, explain, check, demo)`;
   }
+  if (!(command in ALLOWED)) return `unknown command ${JSON.stringify(command)} (augment, explain, check, demo)`;
+  const topic = command as "augment" | "explain" | "check" | "demo";
+  if (rest.includes("--help") || rest.includes("-h")) return { command: "help", topic };
   const flags = new Map<string, string | true>();
-  const booleans = new Set(["overwrite", "quiet", "wgsl"]);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith("--")) return `unexpected argument ${JSON.stringify(a)}`;
     const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-    if (booleans.has(name)) flags.set(name, true);
-    else if (inline !== undefined) flags.set(name, inline);
+    if (!ALLOWED[command].includes(name)) return `${command} takes no --${name} (freqaug ${command} --help)`;
+    if (BOOLEANS.has(name)) {
+      if (inline !== undefined) return `--${name} takes no value`;
+      flags.set(name, true);
+    } else if (inline !== undefined) flags.set(name, inline);
     else if (i + 1 < rest.length) flags.set(name, rest[++i]);
     else return `--${name} needs a value`;
   }
   const str = (k: string) => (typeof flags.get(k) === "string" ? flags.get(k) as string : undefined);
-  const allowed: Record<string, string[]> = {
-    augment: [
-      "spec",
-      "in",
-      "out",
-      "seed",
-      "views",
-      "backend",
-      "batch",
-      "shard",
-      "size",
-      "overwrite",
-      "quiet",
-      "max-pixels",
-    ],
-    explain: ["spec", "size", "batch", "wgsl"],
-    check: ["spec"],
-    demo: ["in", "out", "backend"],
-  };
-  if (!(command in allowed)) return `unknown command ${JSON.stringify(command)} (augment, explain, check, demo)`;
-  for (const k of flags.keys()) if (!allowed[command].includes(k)) return `${command} takes no --${k}`;
   const backendFlag = str("backend") ?? "auto";
   if (backendFlag !== "auto" && backendFlag !== "webgpu" && backendFlag !== "cpu") {
     return `--backend: got ${JSON.stringify(backendFlag)}, expected auto, webgpu or cpu`;
@@ -160,9 +279,20 @@ export function parseArgs(
   if (typeof seed === "string") return seed;
   const views = flags.has("views") ? int("views", str("views"), 1) : 1;
   if (typeof views === "string") return views;
+  if (views > 1000) return `--views: got ${views}, expected an integer in [1, 1000]`;
   const maxPixels = flags.has("max-pixels") ? int("max-pixels", str("max-pixels"), 1) : DEFAULT_MAX_PIXELS;
   if (typeof maxPixels === "string") return maxPixels;
-  const backend = backendFlag;
+  const batchPixels = flags.has("batch-pixels") ? int("batch-pixels", str("batch-pixels"), 1) : DEFAULT_BATCH_PIXELS;
+  if (typeof batchPixels === "string") return batchPixels;
+  const format = str("format") ?? "png";
+  if (format !== "png" && format !== "npy") return `--format: got ${JSON.stringify(format)}, expected png or npy`;
+  let bitDepth: 8 | 16 | undefined;
+  if (flags.has("bit-depth")) {
+    const d = str("bit-depth");
+    if (d !== "8" && d !== "16") return `--bit-depth: got ${JSON.stringify(d)}, expected 8 or 16`;
+    if (format !== "png") return "--bit-depth is for --format png (npy is float32)";
+    bitDepth = d === "8" ? 8 : 16;
+  }
   let shard: { index: number; count: number } = { index: 0, count: 1 };
   if (flags.has("shard")) {
     const m = str("shard")?.match(/^(\d+)\/(\d+)$/);
@@ -184,13 +314,17 @@ export function parseArgs(
       output,
       seed,
       views,
-      backend,
+      backend: backendFlag,
       batch,
+      batchPixels,
       shard,
       size: sz,
       overwrite: flags.has("overwrite"),
       quiet: flags.has("quiet"),
       maxPixels,
+      format,
+      bitDepth,
+      followSymlinks: flags.has("follow-symlinks"),
     },
   };
 }

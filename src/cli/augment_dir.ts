@@ -1,68 +1,112 @@
 /**
  * `freqaug augment`: a folder of images through a pipeline, streaming with
- * bounded memory. Decoding runs ahead while up to two batches are augmented;
- * images are batched by size (a bounded number of pending images, whatever
- * the number of sizes); each output is written under a temporary name and
- * renamed, then its parameters are appended to params.jsonl, so an
- * interrupted run leaves whole files only and resumes where it stopped.
+ * bounded memory. The run takes its params file's lock, removes its stale
+ * temporaries, reconciles the params file with the outputs in place (see
+ * ledger.ts), and then does every output that lacks a file or a line.
+ * Decoding runs ahead within a pixel budget; samples (input × view) are
+ * batched by (height, width, channels) within the same budget and `--batch`;
+ * up to two batches are augmented at once. Each output is written to a
+ * temporary, its line appended to the params file, and then renamed.
  *
  * @module
  */
 
+import * as E from "fp-ts/lib/Either.js";
 import { augment } from "../api/augment.ts";
+import { validateChannels } from "../api/validate.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import { FreqaugError } from "../errors/error.ts";
-import type { Decoded } from "../io/decode.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import type { AugmentArgs } from "./args.ts";
-import { imageSeed, listInputs, outputNames, shardOf } from "./files.ts";
-import { Progress } from "./progress.ts";
+import { type Accepts, type Source, writePlanar } from "./codec.ts";
 import { CodecPool } from "./codec_pool.ts";
+import { crashPoints } from "./crash_point.ts";
+import { escapeLine } from "./escape.ts";
+import { imageSeed, listInputs, outputNames, shardOf } from "./files.ts";
+import { reconcile, scanOutput, tempPath, tempTag, writeAll } from "./ledger.ts";
+import { acquireLock } from "./lock.ts";
+import { Progress } from "./progress.ts";
 
 /** What a run did. */
 export interface Summary {
+  /** Inputs whose missing outputs were all written. */
   processed: number;
+  /** Inputs whose outputs were all there already. */
   skipped: number;
+  /** Inputs (and folders) that failed, each said on its own line. */
   failed: number;
+  /** Entries that are not regular files (links, FIFOs, ...), each said on its own line. */
+  ignored: number;
+  /** Outputs written. */
+  written: number;
+  /** PNG outputs with values outside [0, 1] clipped, and how many values. */
+  clipped: { outputs: number; values: number };
   interrupted: boolean;
+  /** Set when another run holds the params file's lock: why. Nothing was done. */
+  locked?: string;
+  /** Set when the output folder cannot be made or locked: why. Nothing was done. */
+  unusable?: string;
   backend?: string;
   seconds: number;
   /** Peak resident set size seen, in bytes. */
   peakRss: number;
 }
 
-/** Where lines go. */
+/** Where lines go (each is escaped to one line before it is passed on). */
 export interface Reporter {
-  /** One line about one file (or folder) that failed. */
+  /** One line about one file (or folder) that failed or was skipped. */
   error(line: string): void;
+  /** One line of warning or note (stderr too); defaults to `error`. */
+  note?(line: string): void;
 }
 
-interface Item {
-  readonly rel: string;
-  readonly outs: readonly string[];
-  readonly image: Decoded;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** What `stop` carries: set `requested` to end after the batches in flight; `cleanup` releases the lock. */
+export interface Stop {
+  requested: boolean;
+  cleanup?: () => void;
 }
 
 function reason(e: unknown): string {
-  return e instanceof FreqaugError || e instanceof Error ? e.message : String(e);
+  const m = e instanceof Error ? e.message : String(e);
+  return m.trim() || "no reason given";
 }
-
-/** Inputs decoded ahead of the batches on codec workers (2 on the calling thread). */
-const LOOKAHEAD = 8;
 
 /** The params file of a run: one per shard, so shards never write the same file. */
 export function paramsFileName(shard: { index: number; count: number }): string {
   return shard.count === 1 ? "params.jsonl" : `params.shard-${shard.index}-of-${shard.count}.jsonl`;
+}
+
+/** Which channel counts the pipeline takes, and why not 1 (for the note). */
+export function acceptedChannels(pipeline: Pipeline): Accepts & { grayWhyNot?: string } {
+  const gray = validateChannels(pipeline, 1), rgb = validateChannels(pipeline, 3);
+  return {
+    gray: E.isRight(gray),
+    rgb: E.isRight(rgb),
+    grayWhyNot: E.isLeft(gray) ? gray.left.message : undefined,
+  };
+}
+
+/** One input being worked on. */
+interface Job {
+  readonly rel: string;
+  /** All its output names, by view. */
+  readonly outs: readonly string[];
+  /** The views to write. */
+  readonly views: readonly number[];
+  readonly seed: number;
+  source: Source | null;
+  /** The input's bit depth (the PNG's, unless --bit-depth). */
+  bitDepth: 8 | 16;
+  /** Views not yet copied into a batch. */
+  unbatched: number;
+  /** Views not yet finished (written or failed). */
+  remaining: number;
+  problem: string | null;
+}
+
+interface Sample {
+  readonly job: Job;
+  readonly view: number;
 }
 
 /** Runs `augment` over a folder. `stop.requested` ends it after the batches in flight. */
@@ -70,147 +114,350 @@ export async function augmentDir(
   pipeline: Pipeline,
   args: AugmentArgs,
   report: Reporter,
-  stop: { requested: boolean } = { requested: false },
+  stop: Stop = { requested: false },
 ): Promise<Summary> {
   const t0 = performance.now();
-  const summary: Summary = { processed: 0, skipped: 0, failed: 0, interrupted: false, seconds: 0, peakRss: 0 };
+  const summary: Summary = {
+    processed: 0,
+    skipped: 0,
+    failed: 0,
+    ignored: 0,
+    written: 0,
+    clipped: { outputs: 0, values: 0 },
+    interrupted: false,
+    seconds: 0,
+    peakRss: 0,
+  };
   const sampleRss = () => {
     summary.peakRss = Math.max(summary.peakRss, Deno.memoryUsage().rss);
   };
-  const listing = await listInputs(args.input);
-  for (const e of listing.errors) {
-    report.error(`${e.path}: ${e.reason}`);
-    summary.failed++;
+  const error = (l: string) => report.error(escapeLine(l));
+  const note = (l: string) => (report.note ?? report.error)(escapeLine(l));
+  const out = args.output;
+  const paramsName = paramsFileName(args.shard);
+  let taken: ReturnType<typeof acquireLock>;
+  try {
+    await Deno.mkdir(out, { recursive: true });
+    taken = acquireLock(`${out}/${paramsName}.lock`);
+  } catch (e) {
+    summary.unusable = `${out}: cannot use the output folder (${reason(e)})`;
+    return summary;
   }
-  const names = outputNames(listing.files, args.views);
-  const mine = listing.files.filter((f) => shardOf(f, args.shard.count) === args.shard.index);
-  await Deno.mkdir(args.output, { recursive: true });
-  const paramsFile = await Deno.open(`${args.output}/${paramsFileName(args.shard)}`, {
-    append: true,
-    create: true,
-  });
-  const encoder = new TextEncoder();
+  if ("held" in taken) {
+    summary.locked = taken.held;
+    return summary;
+  }
+  const lock = taken.lock;
+  if (taken.warning) note(taken.warning);
+  stop.cleanup = () => lock.release();
   const codecs = new CodecPool();
-  const progress = new Progress(mine.length * args.views, args.quiet);
-  const buckets = new Map<string, Item[]>();
-  let pending = 0;
-  const inflight: Promise<void>[] = [];
-  const runBatch = async (items: Item[]) => {
-    const { height, width } = items[0].image;
-    const per = 3 * height * width, V = args.views;
-    const data = new Float32Array(items.length * V * per);
-    const params: SampleParams[] = [];
-    for (let i = 0; i < items.length; i++) {
-      for (let v = 0; v < V; v++) data.set(items[i].image.data, (i * V + v) * per);
-      params.push(
-        ...sampleParams(pipeline, { seed: imageSeed(args.seed, items[i].rel), count: V, height, width }),
+  try {
+    return await run();
+  } finally {
+    codecs.close();
+    lock.release();
+    stop.cleanup = undefined;
+  }
+
+  async function run(): Promise<Summary> {
+    const accepts = acceptedChannels(pipeline);
+    const ext = args.format;
+    const listing = await listInputs(args.input, {
+      followSymlinks: args.followSymlinks,
+      exclude: await Deno.realPath(out).catch(() => undefined),
+    });
+    for (const e of listing.errors) {
+      error(`${e.path}: ${e.reason}`);
+      summary.failed++;
+    }
+    for (const s of listing.skipped) {
+      error(`${s.path}: skipped: ${s.reason}`);
+      summary.ignored++;
+    }
+    const { names, renamed } = outputNames(listing.files, args.views, ext);
+    const mine = listing.files.filter((f) => shardOf(f, args.shard.count) === args.shard.index);
+    const mineSet = new Set(mine);
+    for (const [rel, other, instead] of renamed) {
+      if (mineSet.has(rel)) {
+        note(`freqaug: ${args.input}/${rel} would write the output of ${args.input}/${other}; it writes ${instead}`);
+      }
+    }
+    const tag = tempTag(paramsName);
+    const scan = await scanOutput(out, tag);
+    const paramsPath = `${out}/${paramsName}`;
+    const ledger = await reconcile(paramsPath, scan.files, tag);
+    if (ledger.dropped > 0) {
+      note(`freqaug: ${paramsPath}: dropped ${ledger.dropped} line(s) (torn, doubled or without their output)`);
+    }
+    const paramsFile = await Deno.open(paramsPath, { append: true, create: true });
+    const progress = new Progress(mine.length + listing.errors.length, args.quiet);
+    progress.add(listing.errors.length);
+    try {
+      await process(mine, names, scan.files, ledger.recorded, paramsFile, tag, accepts, progress);
+    } finally {
+      paramsFile.close();
+      progress.end();
+    }
+    if (summary.clipped.outputs > 0) {
+      note(
+        `freqaug: warning: ${summary.clipped.outputs} of ${summary.written} outputs had values outside [0, 1] ` +
+          `(${summary.clipped.values} values), clipped in the PNG; write --format npy to keep them, ` +
+          `or end the spec with clamp to clip on purpose`,
       );
     }
+    summary.seconds = (performance.now() - t0) / 1000;
     sampleRss();
-    let result;
-    try {
-      result = await augment(pipeline, { data, count: items.length * V, channels: 3, height, width }, {
-        params,
-        backend: args.backend,
-        quiet: true,
-      });
-      summary.backend = result.backend;
-    } catch (e) {
-      for (const it of items) report.error(`${args.input}/${it.rel}: cannot augment (${reason(e)})`);
-      summary.failed += items.length;
-      progress.add(items.length * V);
-      return;
-    }
-    // Encode and write every output on the codec workers, then record the
-    // parameters of each input whose outputs all landed.
-    // The outputs' shape: a randomResizedCrop in the pipeline changes it.
-    const { height: oh, width: ow } = result.images;
-    const outPer = 3 * oh * ow;
-    const written = items.map((it, i) =>
-      Promise.all(it.outs.map((o, v) => {
-        const k = i * V + v;
+    return summary;
+  }
+
+  async function process(
+    mine: readonly string[],
+    names: Map<string, string[]>,
+    existing: Set<string>,
+    recorded: Set<string>,
+    paramsFile: Deno.FsFile,
+    tag: string,
+    accepts: Accepts & { grayWhyNot?: string },
+    progress: Progress,
+  ): Promise<void> {
+    const encoder = new TextEncoder();
+    const crash = crashPoints();
+    let appending = Promise.resolve();
+    let noted = false;
+    let renameFailed = false;
+    const finish = (job: Job) => {
+      if (--job.remaining > 0) return;
+      job.source = null;
+      if (job.problem !== null) {
+        error(`${args.input}/${job.rel}: ${job.problem}`);
+        summary.failed++;
+      } else summary.processed++;
+      progress.add(1);
+    };
+    const fail = (job: Job, why: string, samples: number) => {
+      job.problem ??= why;
+      for (let i = 0; i < samples; i++) finish(job);
+    };
+
+    const runBatch = async (samples: Sample[]) => {
+      const { height, width, channels } = samples[0].job.source!;
+      const per = channels * height * width;
+      let data: Float32Array | null = new Float32Array(samples.length * per);
+      const params: SampleParams[] = [];
+      for (let at = 0; at < samples.length; at++) {
+        const { job, view } = samples[at];
+        if (at > 0 && samples[at - 1].job === job) data.copyWithin(at * per, (at - 1) * per, at * per);
+        else writePlanar(job.source!, data, at * per);
+        params.push(sampleParams(pipeline, { seed: job.seed, count: 1, offset: view, height, width })[0]);
+        // Its pixels are in the batch: once every view is, the decoded input can go.
+        if (--job.unbatched === 0) job.source = null;
+      }
+      sampleRss();
+      let result;
+      try {
+        const batch = { data, count: samples.length, channels, height, width };
+        data = null; // held by the call only, so it can go as soon as the backend is done with it
+        result = await augment(pipeline, batch, { params, backend: args.backend, quiet: true });
+        summary.backend = result.backend;
+      } catch (e) {
+        for (const s of samples) fail(s.job, `cannot augment (${reason(e)})`, 1);
+        return;
+      }
+      // The outputs' shape: a randomResizedCrop in the pipeline changes it.
+      const { height: oh, width: ow } = result.images;
+      const outPer = channels * oh * ow;
+      const written = await Promise.all(samples.map((s, k) => {
         const pixels = codecs.threaded
           ? result.images.data.slice(k * outPer, (k + 1) * outPer)
           : result.images.data.subarray(k * outPer, (k + 1) * outPer);
-        return codecs.encode(`${args.output}/${o}`, pixels, oh, ow);
-      }))
-    );
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i];
-      const problems = (await written[i]).filter((p): p is string => p !== null);
-      if (problems.length) {
-        report.error(`${args.output}/${it.outs[0]}: ${problems[0]}`);
-        summary.failed++;
-      } else {
-        const seed = imageSeed(args.seed, it.rel);
-        const lines = it.outs.map((path, v) =>
-          `${JSON.stringify({ path, input: it.rel, view: v, seed, params: params[i * V + v] })}\n`
+        const tmp = tempPath(`${out}/${s.job.outs[s.view]}`, tag);
+        const depth = args.bitDepth ?? s.job.bitDepth;
+        return codecs.encode(tmp, pixels, { channels, height: oh, width: ow }, args.format, depth);
+      }));
+      sampleRss();
+      crash("written");
+      // Each output: remove an old file in its place, append its line, then rename.
+      const ready: { s: Sample; tmp: string }[] = [];
+      const lines: string[] = [];
+      for (let k = 0; k < samples.length; k++) {
+        const s = samples[k], w = written[k], path = s.job.outs[s.view];
+        if (typeof w === "string") {
+          fail(s.job, w, 1);
+          continue;
+        }
+        if (w.clipped > 0) {
+          summary.clipped.outputs++;
+          summary.clipped.values += w.clipped;
+        }
+        if (existing.has(path) || args.overwrite) {
+          try {
+            await Deno.remove(`${out}/${path}`);
+          } catch (e) {
+            if (!(e instanceof Deno.errors.NotFound)) {
+              await Deno.remove(w.tmp).catch(() => {});
+              fail(s.job, `cannot replace ${out}/${path} (${reason(e)})`, 1);
+              continue;
+            }
+          }
+          crash("removed");
+        }
+        ready.push({ s, tmp: w.tmp });
+        lines.push(
+          `${JSON.stringify({ path, input: s.job.rel, view: s.view, seed: s.job.seed, params: params[k] })}\n`,
         );
-        await paramsFile.write(encoder.encode(lines.join("")));
-        summary.processed++;
       }
-      progress.add(V);
-    }
-    sampleRss();
-  };
+      if (ready.length === 0) return;
+      const appended = appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));
+      appending = appended.catch(() => {});
+      try {
+        await appended;
+      } catch (e) {
+        for (const { s, tmp } of ready) {
+          await Deno.remove(tmp).catch(() => {});
+          fail(s.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);
+        }
+        return;
+      }
+      crash("appended");
+      for (const { s, tmp } of ready) {
+        try {
+          await Deno.rename(tmp, `${out}/${s.job.outs[s.view]}`);
+          crash("renamed");
+          summary.written++;
+          finish(s.job);
+        } catch (e) {
+          renameFailed = true;
+          await Deno.remove(tmp).catch(() => {});
+          fail(s.job, `cannot write ${out}/${s.job.outs[s.view]} (${reason(e)})`, 1);
+        }
+      }
+    };
 
-  const schedule = async (key: string) => {
-    const items = buckets.get(key)!;
-    buckets.delete(key);
-    pending -= items.length;
-    while (inflight.length >= 2) await inflight.shift();
-    inflight.push(runBatch(items));
-  };
+    // Batching: samples wait in buckets by shape; a bucket runs when it holds
+    // --batch samples or its pixels would pass the budget, or when all the
+    // buckets together hold more pixels than the budget (many sizes).
+    const budget = args.batchPixels;
+    const buckets = new Map<string, { samples: Sample[]; pixels: number }>();
+    let pendingPixels = 0;
+    // At most two batches at once, and a second only while both fit the budget.
+    const inflight: { done: Promise<void>; pixels: number }[] = [];
+    const running = () => inflight.reduce((n, f) => n + f.pixels, 0);
+    const schedule = async (key: string) => {
+      const b = buckets.get(key)!;
+      buckets.delete(key);
+      pendingPixels -= b.pixels;
+      while (
+        inflight.length >= 2 || (inflight.length > 0 && running() + b.pixels > budget)
+      ) {
+        await inflight.shift()!.done;
+      }
+      inflight.push({ done: runBatch(b.samples), pixels: b.pixels });
+    };
+    const add = async (job: Job) => {
+      const s = job.source!;
+      const key = `${s.height}x${s.width}x${s.channels}`, px = s.height * s.width;
+      for (const view of job.views) {
+        let b = buckets.get(key);
+        if (b && (b.samples.length >= args.batch || b.pixels + px > budget)) {
+          await schedule(key);
+          b = undefined;
+        }
+        if (!b) buckets.set(key, b = { samples: [], pixels: 0 });
+        b.samples.push({ job, view });
+        b.pixels += px;
+        pendingPixels += px;
+      }
+      const b = buckets.get(key);
+      if (b && (b.samples.length >= args.batch || b.pixels >= budget)) await schedule(key);
+      while (pendingPixels > budget && buckets.size > 0) {
+        const fullest = [...buckets.entries()].sort((x, y) => y[1].pixels - x[1].pixels)[0][0];
+        await schedule(fullest);
+      }
+    };
 
-  // Inputs are read and decoded ahead on the codec workers, a window of
-  // them at a time, and taken in listing order.
-  const prepare = async (rel: string) => {
-    const outs = names.get(rel)!;
-    if (!args.overwrite && (await Promise.all(outs.map((o) => exists(`${args.output}/${o}`)))).every(Boolean)) {
-      return { rel, outs, image: null };
+    // The jobs: every input of this shard with an output lacking a file or a line.
+    const jobs: Job[] = [];
+    for (const rel of mine) {
+      const outs = names.get(rel)!;
+      const views = outs.flatMap((o, v) => (args.overwrite || !(existing.has(o) && recorded.has(o)) ? [v] : []));
+      if (views.length === 0) {
+        summary.skipped++;
+        progress.add(1);
+      } else {
+        const seed = imageSeed(args.seed, rel);
+        jobs.push({
+          rel,
+          outs,
+          views,
+          seed,
+          source: null,
+          bitDepth: 8,
+          unbatched: views.length,
+          remaining: views.length,
+          problem: null,
+        });
+      }
     }
-    return { rel, outs, image: await codecs.decode(`${args.input}/${rel}`, args.maxPixels, args.size) };
-  };
-  const window: ReturnType<typeof prepare>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (window.length < (codecs.threaded ? LOOKAHEAD : 2) && next < mine.length) window.push(prepare(mine[next++]));
-  };
-  fill();
-  while (window.length > 0 && !stop.requested) {
-    const { rel, outs, image } = await window.shift()!;
-    fill();
-    if (image === null) {
-      summary.skipped++;
-      progress.add(outs.length);
-      continue;
+
+    // Decoding runs ahead on the codec workers, in listing order, while the
+    // inputs being decoded (each counted at the size of the last one decoded
+    // until its own is known), those decoded and not yet batched, and the
+    // batches running stay within the pixel budget. When nothing fits, the
+    // oldest batch is awaited (or the fullest bucket run) first; an input over
+    // the budget is decoded alone.
+    const maxAhead = codecs.threaded ? 8 : 2;
+    let ahead = 0, guess = 0;
+    const window: Promise<Source | string>[] = [];
+    let next = 0;
+    const fits = () => pendingPixels + ahead + running() + guess <= budget;
+    const fill = () => {
+      const idle = () => window.length === 0 && running() === 0 && pendingPixels === 0;
+      while (next < jobs.length && window.length < maxAhead && (fits() || idle())) {
+        const job = jobs[next++], counted = guess;
+        ahead += counted;
+        window.push(
+          codecs.decode(`${args.input}/${job.rel}`, args.maxPixels, accepts, args.size).then((s) => {
+            const px = typeof s === "string" ? 0 : s.height * s.width;
+            ahead += px - counted;
+            if (px > 0) guess = px;
+            return s;
+          }),
+        );
+      }
+    };
+    let taken = 0;
+    while (!stop.requested) {
+      fill();
+      if (window.length === 0) {
+        if (next >= jobs.length) break;
+        // Nothing fits the budget: make room, then try again.
+        if (inflight.length > 0) await inflight.shift()!.done;
+        else await schedule([...buckets.entries()].sort((x, y) => y[1].pixels - x[1].pixels)[0][0]);
+        continue;
+      }
+      const source = await window.shift()!;
+      const job = jobs[taken++];
+      if (typeof source !== "string") ahead -= source.height * source.width;
+      if (typeof source === "string") fail(job, source, job.remaining);
+      else {
+        if (source.gray && source.channels === 3 && !noted) {
+          noted = true;
+          note(`freqaug: gray inputs run as RGB and are written as RGB: ${accepts.grayWhyNot ?? "1 channel refused"}`);
+        }
+        job.source = source;
+        job.bitDepth = source.bitDepth;
+        await add(job);
+      }
     }
-    if (typeof image === "string") {
-      report.error(`${args.input}/${rel}: ${image}`);
-      summary.failed++;
-      progress.add(outs.length);
-      continue;
-    }
-    const key = `${image.height}x${image.width}`;
-    const bucket = buckets.get(key) ?? [];
-    bucket.push({ rel, outs, image });
-    buckets.set(key, bucket);
-    pending++;
-    if (bucket.length >= args.batch) await schedule(key);
-    else if (pending > 4 * args.batch) {
-      // Many sizes: run the fullest bucket rather than hold more images.
-      const fullest = [...buckets.entries()].sort((a, b) => b[1].length - a[1].length)[0][0];
-      await schedule(fullest);
+    await Promise.allSettled(window);
+    if (stop.requested) summary.interrupted = true;
+    else for (const key of [...buckets.keys()]) await schedule(key);
+    await Promise.all(inflight.map((f) => f.done));
+    await appending;
+    if (args.overwrite || renameFailed) {
+      // Drop the lines of the files rewritten, and any line of an output that could not be put in place.
+      const now = await scanOutput(out, tag);
+      await reconcile(`${out}/${paramsName}`, now.files, tag);
     }
   }
-  await Promise.allSettled(window);
-  if (stop.requested) summary.interrupted = true;
-  else for (const key of [...buckets.keys()]) await schedule(key);
-  await Promise.all(inflight);
-  codecs.close();
-  paramsFile.close();
-  progress.end();
-  summary.seconds = (performance.now() - t0) / 1000;
-  sampleRss();
-  return summary;
 }

@@ -6,9 +6,17 @@
  * @module
  */
 
-import type { Decoded } from "../io/decode.ts";
-import { readImage, writeImage } from "./codec.ts";
+import type { OutputFormat } from "./args.ts";
+import { type Accepts, readImage, type Source, writeImage, type Written } from "./codec.ts";
 import { hardwareThreads, workersAvailable } from "../cpu/pool.ts";
+import { envVar } from "./env.ts";
+
+/** The shape of one output. */
+export interface Shape {
+  readonly channels: 1 | 3;
+  readonly height: number;
+  readonly width: number;
+}
 
 /** A job for a codec worker. */
 export type CodecRequest =
@@ -17,29 +25,30 @@ export type CodecRequest =
     readonly id: number;
     readonly path: string;
     readonly maxPixels: number;
+    readonly accepts: Accepts;
     readonly size?: { readonly height: number; readonly width: number };
   }
   | {
     readonly kind: "encode";
     readonly id: number;
-    readonly path: string;
+    readonly tmp: string;
     readonly data: Float32Array;
-    readonly height: number;
-    readonly width: number;
+    readonly shape: Shape;
+    readonly format: OutputFormat;
+    readonly bitDepth: 8 | 16;
   };
 
-/** A codec worker's answer. */
+/** A codec worker's answer: a decoded source, a written output, or a reason. */
 export type CodecReply =
-  | {
-    readonly id: number;
-    readonly ok: true;
-    readonly width?: number;
-    readonly height?: number;
-    readonly data?: Float32Array;
-  }
+  | { readonly id: number; readonly ok: true; readonly source?: Source; readonly written?: Written }
   | { readonly id: number; readonly ok: false; readonly reason: string };
 
 const WORKER_URL = new URL("./codec_worker.ts", import.meta.url);
+
+/** The buffers of a source, to transfer rather than copy. */
+export function sourceBuffers(s: Source): Transferable[] {
+  return [(s.planar ?? s.image!.data).buffer as ArrayBuffer];
+}
 
 /** Decodes and encodes on up to `size` workers, least busy first. */
 export class CodecPool {
@@ -62,7 +71,9 @@ export class CodecPool {
       };
       worker.onerror = (e) => {
         e.preventDefault();
-        for (const [id, done] of this.waiting) done({ id, ok: false, reason: `codec worker failed (${e.message})` });
+        for (const [id, done] of this.waiting) {
+          done({ id, ok: false, reason: `codec worker failed (${e.message || "no reason given"})` });
+        }
         this.waiting.clear();
       };
       this.workers.push(slot);
@@ -77,10 +88,7 @@ export class CodecPool {
    * `FREQAUG_CODEC_WORKERS` overrides it.
    */
   static defaultSize(): number {
-    let forced: string | undefined;
-    try {
-      forced = Deno.env.get("FREQAUG_CODEC_WORKERS");
-    } catch { /* no env permission */ }
+    const forced = envVar("FREQAUG_CODEC_WORKERS");
     if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(16, Number(forced));
     return Math.max(0, Math.min(4, hardwareThreads() - 2));
   }
@@ -94,20 +102,31 @@ export class CodecPool {
     });
   }
 
-  /** Reads, decodes and (with `size`) resizes an image; a reason on failure. */
-  async decode(path: string, maxPixels: number, size?: { height: number; width: number }): Promise<Decoded | string> {
-    if (this.workers.length === 0) return readImage(path, maxPixels, size);
-    const r = await this.send({ kind: "decode", id: this.next++, path, maxPixels, size }, []);
-    return r.ok ? { width: r.width!, height: r.height!, data: r.data! } : r.reason;
+  /** Reads and decodes an input (see readImage); a reason on failure. */
+  async decode(
+    path: string,
+    maxPixels: number,
+    accepts: Accepts,
+    size?: { height: number; width: number },
+  ): Promise<Source | string> {
+    if (this.workers.length === 0) return readImage(path, maxPixels, accepts, size);
+    const r = await this.send({ kind: "decode", id: this.next++, path, maxPixels, accepts, size }, []);
+    return r.ok ? r.source! : r.reason;
   }
 
-  /** Encodes planar RGB as PNG and writes it atomically (making its folder); a reason on failure. */
-  async encode(path: string, data: Float32Array, height: number, width: number): Promise<string | null> {
-    if (this.workers.length === 0) return writeImage(path, data, height, width, this.made);
-    const r = await this.send({ kind: "encode", id: this.next++, path, data, height, width }, [
+  /** Encodes one output and writes it to the temporary `tmp` (making its folder); a reason on failure. */
+  async encode(
+    tmp: string,
+    data: Float32Array,
+    shape: Shape,
+    format: OutputFormat,
+    bitDepth: 8 | 16,
+  ): Promise<Written | string> {
+    if (this.workers.length === 0) return writeImage(tmp, data, shape, format, bitDepth, this.made);
+    const r = await this.send({ kind: "encode", id: this.next++, tmp, data, shape, format, bitDepth }, [
       data.buffer as ArrayBuffer,
     ]);
-    return r.ok ? null : r.reason;
+    return r.ok ? r.written! : r.reason;
   }
 
   /** Whether work goes to workers (data passed in is then transferred, so pass copies). */

@@ -1,26 +1,27 @@
 /**
  * A worker that reads and decodes input images, and encodes and writes
- * output PNGs, so the command line's main thread only schedules.
+ * outputs to their temporaries, so the command line's main thread only
+ * schedules.
  *
  * @module
  */
 
 import { readImage, writeImage } from "./codec.ts";
-import type { CodecReply, CodecRequest } from "./codec_pool.ts";
+import { type CodecReply, type CodecRequest, sourceBuffers } from "./codec_pool.ts";
 
 const made = new Set<string>();
 
 async function handle(req: CodecRequest): Promise<{ reply: CodecReply; transfer: Transferable[] }> {
   if (req.kind === "decode") {
-    const img = await readImage(req.path, req.maxPixels, req.size);
-    if (typeof img === "string") return { reply: { id: req.id, ok: false, reason: img }, transfer: [] };
-    return {
-      reply: { id: req.id, ok: true, width: img.width, height: img.height, data: img.data },
-      transfer: [img.data.buffer as ArrayBuffer],
-    };
+    const source = await readImage(req.path, req.maxPixels, req.accepts, req.size);
+    if (typeof source === "string") return { reply: { id: req.id, ok: false, reason: source }, transfer: [] };
+    return { reply: { id: req.id, ok: true, source }, transfer: sourceBuffers(source) };
   }
-  const problem = await writeImage(req.path, req.data, req.height, req.width, made);
-  return { reply: problem ? { id: req.id, ok: false, reason: problem } : { id: req.id, ok: true }, transfer: [] };
+  const written = await writeImage(req.tmp, req.data, req.shape, req.format, req.bitDepth, made);
+  return {
+    reply: typeof written === "string" ? { id: req.id, ok: false, reason: written } : { id: req.id, ok: true, written },
+    transfer: [],
+  };
 }
 
 const scope = self as unknown as {
@@ -29,6 +30,14 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = async (e: MessageEvent<CodecRequest>) => {
-  const { reply, transfer } = await handle(e.data);
-  scope.postMessage(reply, transfer);
+  let out: { reply: CodecReply; transfer: Transferable[] };
+  try {
+    out = await handle(e.data);
+  } catch (err) {
+    out = {
+      reply: { id: e.data.id, ok: false, reason: `codec failed (${err instanceof Error ? err.message : err})` },
+      transfer: [],
+    };
+  }
+  scope.postMessage(out.reply, out.transfer);
 };

@@ -14,14 +14,16 @@ import { gmm, pipe } from "../dsl/ops.ts";
 import type { GmmOp } from "../dsl/types.ts";
 import { type Decoded, decodeImage, DEFAULT_MAX_PIXELS, resize } from "../io/decode.ts";
 import { type Canvas, drawText, textWidth } from "../io/font.ts";
-import { pngBytes, writeFileAtomic } from "../io/png.ts";
+import { pngBytes } from "../io/png.ts";
 import { gmmMask } from "../math/gmm.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { GmmParams, OpParams } from "../params/types.ts";
 import { fdaView1 } from "../presets/fda.ts";
 import { encodeSpec } from "../spec/spec.ts";
+import { DEFAULT_BATCH_PIXELS, EXIT } from "./args.ts";
 import { augmentDir } from "./augment_dir.ts";
 import { imageSeed, listInputs } from "./files.ts";
+import { writeFileAtomic } from "./ledger.ts";
 import { shapes, testCard, zonePlate } from "./testcard.ts";
 
 /** The demo's pipeline: lightly's GMM settings with c = 4, the DC bin kept. */
@@ -211,11 +213,22 @@ export async function demo(
     views,
     backend: options.backend ?? "auto",
     batch: 16,
+    batchPixels: DEFAULT_BATCH_PIXELS,
     shard: { index: 0, count: 1 },
     overwrite: true,
     quiet: true,
     maxPixels: DEFAULT_MAX_PIXELS,
+    format: "png",
+    followSymlinks: false,
   }, { error: err });
+  if (summary.locked !== undefined) {
+    err(`freqaug: ${summary.locked}`);
+    return EXIT.locked;
+  }
+  if (summary.unusable !== undefined) {
+    err(`freqaug: ${summary.unusable}`);
+    return EXIT.usage;
+  }
   // The sheet: the first four inputs that decode.
   const { files } = await listInputs(input);
   const rows: { name: string; image: Decoded; seed: number }[] = [];

@@ -1,7 +1,9 @@
 /**
  * Finding the inputs: every regular, non-hidden file under a folder,
- * recursively, as sorted relative paths ("/"-separated); folders that cannot
- * be read are reported, not fatal.
+ * recursively, as sorted relative paths ("/"-separated). Folders that cannot
+ * be read are reported; symbolic links, FIFOs, sockets and devices are
+ * skipped with a reason each (links are followed with `followSymlinks`, loops
+ * refused). Also the seed of each input, its shard and its output names.
  *
  * @module
  */
@@ -9,41 +11,111 @@
 import { philox4x32 } from "../params/philox.ts";
 import { seedKey } from "../params/keys.ts";
 
-/** The inputs found, and the folders that could not be read. */
+/** The inputs found, the folders that could not be read, the entries that are not images. */
 export interface Listing {
   readonly files: string[];
   readonly errors: { readonly path: string; readonly reason: string }[];
+  /** Entries skipped on purpose, with why (e.g. `symbolic link`). */
+  readonly skipped: { readonly path: string; readonly reason: string }[];
 }
 
-/** Lists `root` recursively. */
-export async function listInputs(root: string): Promise<Listing> {
+function kind(info: Deno.FileInfo): string {
+  if (info.isSymlink) return "symbolic link";
+  if (info.isFifo) return "FIFO";
+  if (info.isSocket) return "socket";
+  if (info.isBlockDevice) return "block device";
+  if (info.isCharDevice) return "character device";
+  return "not a regular file";
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Lists `root` recursively, sorted by name at each level (so the whole list
+ * is in a fixed order); `exclude` (an absolute folder, e.g. the output
+ * folder) is not entered.
+ */
+export async function listInputs(
+  root: string,
+  options: { followSymlinks?: boolean; exclude?: string } = {},
+): Promise<Listing> {
   const files: string[] = [];
   const errors: { path: string; reason: string }[] = [];
-  const walk = async (rel: string) => {
+  const skipped: { path: string; reason: string }[] = [];
+  const walk = async (rel: string, ancestors: readonly string[]) => {
     const dir = rel ? `${root}/${rel}` : root;
     let entries: Deno.DirEntry[];
     try {
       entries = await Array.fromAsync(Deno.readDir(dir));
     } catch (e) {
-      errors.push({ path: dir, reason: `cannot read the folder (${e instanceof Error ? e.message : e})` });
+      errors.push({ path: dir, reason: `cannot read the folder (${message(e)})` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(path);
-      else if (e.isFile) files.push(path);
+      let isFile = e.isFile, isDirectory = e.isDirectory;
+      if (e.isSymlink) {
+        if (!options.followSymlinks) {
+          skipped.push({ path: `${root}/${path}`, reason: "symbolic link (--follow-symlinks reads it)" });
+          continue;
+        }
+        try {
+          const target = await Deno.stat(`${root}/${path}`);
+          isFile = target.isFile;
+          isDirectory = target.isDirectory;
+          if (!isFile && !isDirectory) {
+            skipped.push({ path: `${root}/${path}`, reason: `symbolic link to a ${kind(target)}` });
+            continue;
+          }
+        } catch (err) {
+          errors.push({ path: `${root}/${path}`, reason: `broken symbolic link (${message(err)})` });
+          continue;
+        }
+      }
+      if (isDirectory) {
+        let real: string;
+        try {
+          real = await Deno.realPath(`${root}/${path}`);
+        } catch (err) {
+          errors.push({ path: `${root}/${path}`, reason: `cannot read the folder (${message(err)})` });
+          continue;
+        }
+        if (real === options.exclude) {
+          skipped.push({ path: `${root}/${path}`, reason: "the output folder" });
+        } else if (ancestors.includes(real)) {
+          skipped.push({ path: `${root}/${path}`, reason: "symbolic link loop" });
+        } else await walk(path, [...ancestors, real]);
+      } else if (isFile) files.push(path);
+      else {
+        let what = "not a regular file";
+        try {
+          what = kind(await Deno.lstat(`${root}/${path}`));
+        } catch { /* gone meanwhile */ }
+        skipped.push({ path: `${root}/${path}`, reason: what });
+      }
     }
   };
-  await walk("");
-  return { files, errors };
+  let top: string[] = [];
+  try {
+    top = [await Deno.realPath(root)];
+  } catch { /* readDir says why */ }
+  await walk("", top);
+  return { files, errors, skipped };
 }
 
 function fnv1a(text: string, basis: number): number {
   let h = basis >>> 0;
   for (const b of new TextEncoder().encode(text)) h = Math.imul(h ^ b, 16777619) >>> 0;
   return h;
+}
+
+/** Eight hex digits of a text's FNV-1a hash. */
+export function hex8(text: string): string {
+  return fnv1a(text, 2166136261).toString(16).padStart(8, "0");
 }
 
 /**
@@ -70,18 +142,52 @@ export function shardOf(path: string, count: number): number {
   return count === 1 ? 0 : fnv1a(path, 2166136261) % count;
 }
 
+/** The output names of every input, and the inputs whose names had to change. */
+export interface OutputNames {
+  /** Input → its outputs, view 0 first. */
+  readonly names: Map<string, string[]>;
+  /** Inputs that would have written another input's output: [input, the other input, the name it got instead]. */
+  readonly renamed: [string, string, string][];
+}
+
 /**
- * Output names: `dir/name.png` (one view) or `dir/name.vK.png`; when two inputs
- * would share a name (cat.jpg, cat.png), both keep their extension (cat.jpg.png).
+ * Output names, from the sorted full listing only (so every shard computes
+ * the same): `dir/stem.ext` (one view) or `dir/stem.vK.ext`, where stem is
+ * the name without its extension, or the whole name when two inputs share a
+ * stem (cat.jpg, cat.png → cat.jpg.png, cat.png.png). Names are compared
+ * without case, so the result is the same on case-insensitive file systems.
+ * An input whose names would still be taken by an earlier input in the
+ * listing (dup.jpg and dup.jpg.png with dup.png beside them) gets the first
+ * free `stem~N` (N = 2, 3, ...) and is listed in `renamed`.
  */
-export function outputNames(files: readonly string[], views: number): Map<string, string[]> {
+export function outputNames(files: readonly string[], views: number, ext = "png"): OutputNames {
   const stem = (f: string) => f.replace(/\.[^./]*$/, "");
+  const fold = (s: string) => s.toLowerCase();
   const count = new Map<string, number>();
-  for (const f of files) count.set(stem(f), (count.get(stem(f)) ?? 0) + 1);
-  const out = new Map<string, string[]>();
-  for (const f of files) {
-    const base = count.get(stem(f))! > 1 || stem(f) === f ? f : stem(f);
-    out.set(f, views === 1 ? [`${base}.png`] : Array.from({ length: views }, (_, v) => `${base}.v${v}.png`));
-  }
-  return out;
+  for (const f of files) count.set(fold(stem(f)), (count.get(fold(stem(f))) ?? 0) + 1);
+  const outs = (base: string) =>
+    views === 1 ? [`${base}.${ext}`] : Array.from({ length: views }, (_, v) => `${base}.v${v}.${ext}`);
+  const bases = files.map((f) => (count.get(fold(stem(f)))! > 1 || stem(f) === f ? f : stem(f)));
+  // Every name any input would take first, so a renamed input never takes another's first choice.
+  const firstChoice = new Map<string, string>();
+  files.forEach((f, i) => {
+    for (const o of outs(bases[i])) if (!firstChoice.has(fold(o))) firstChoice.set(fold(o), f);
+  });
+  const taken = new Set<string>();
+  const names = new Map<string, string[]>();
+  const renamed: [string, string, string][] = [];
+  files.forEach((f, i) => {
+    let candidate = outs(bases[i]);
+    const clash = candidate.find((o) => taken.has(fold(o)) || firstChoice.get(fold(o)) !== f);
+    if (clash !== undefined) {
+      for (let n = 2;; n++) {
+        candidate = outs(`${bases[i]}~${n}`);
+        if (candidate.every((o) => !taken.has(fold(o)) && !firstChoice.has(fold(o)))) break;
+      }
+      renamed.push([f, firstChoice.get(fold(clash))!, candidate[0]]);
+    }
+    for (const o of candidate) taken.add(fold(o));
+    names.set(f, candidate);
+  });
+  return { names, renamed };
 }

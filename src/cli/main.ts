@@ -1,7 +1,8 @@
 /**
- * The command line: `augment`, `explain` and `check`. Returns the exit code:
- * 0 when every file went through, 1 when some failed (each said on its own
- * line), 2 for a bad command line or spec, 130 when interrupted.
+ * The command line: `augment`, `explain`, `check` and `demo`. Returns the
+ * exit code of {@link EXIT}: 0 when every input went through, 1 when some
+ * failed (each said on its own line), 2 for a bad command line or spec, 3
+ * when another run holds the output folder, 130 when interrupted.
  *
  * @module
  */
@@ -12,11 +13,26 @@ import { validateChannels } from "../api/validate.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeSpec, encodeSpec } from "../spec/spec.ts";
 import { webgpuAdapter } from "../webgpu/device.ts";
-import { parseArgs, USAGE } from "./args.ts";
-import { augmentDir } from "./augment_dir.ts";
+import { COMMAND_USAGE, EXIT, parseArgs, USAGE } from "./args.ts";
+import { augmentDir, type Stop } from "./augment_dir.ts";
 import { demo } from "./demo.ts";
+import { envVar } from "./env.ts";
+import { escapeLine } from "./escape.ts";
+import { normalizeLast } from "./range.ts";
 
-/** Where the command line writes. */
+export { EXIT } from "./args.ts";
+
+/**
+ * Where the command line writes.
+ *
+ * @example
+ * ```ts
+ * import { type Console, main } from "@freqaug/freqaug/cli";
+ * const lines: string[] = [];
+ * const io: Console = { out: (l) => lines.push(l), err: (l) => lines.push(l) };
+ * await main(["augment", "--help"], io);
+ * ```
+ */
 export interface Console {
   /** A line of results (stdout). */
   out(line: string): void;
@@ -39,7 +55,7 @@ export async function readSpec(path: string): Promise<Pipeline | string> {
 }
 
 /**
- * Runs the command line `argv`; resolves to the exit code.
+ * Runs the command line `argv`; resolves to the exit code (see {@link EXIT}).
  *
  * @example
  * ```ts
@@ -48,49 +64,40 @@ export async function readSpec(path: string): Promise<Pipeline | string> {
  * ```
  */
 export async function main(argv: readonly string[], io: Console = std): Promise<number> {
-  const parsed = parseArgs(argv, (k) => {
-    try {
-      return Deno.env.get(k);
-    } catch {
-      return undefined;
-    }
-  });
+  const parsed = parseArgs(argv, envVar);
   if (typeof parsed === "string") {
-    io.err(`freqaug: ${parsed}\n\n${USAGE}`);
-    return 2;
+    io.err(`freqaug: ${escapeLine(parsed)}\n\n${USAGE}`);
+    return EXIT.usage;
   }
   if (parsed.command === "help") {
-    io.out(USAGE);
-    return 0;
+    io.out(parsed.topic ? `${COMMAND_USAGE[parsed.topic]}\n\n${USAGE.slice(USAGE.indexOf("exit codes:"))}` : USAGE);
+    return EXIT.ok;
   }
   if (parsed.command === "demo") {
     return await demo(parsed, io.out, io.err);
   }
-  const pipeline = await readSpec(parsed.command === "augment" ? parsed.args.spec : parsed.spec);
+  const specPath = parsed.command === "augment" ? parsed.args.spec : parsed.spec;
+  const pipeline = await readSpec(specPath);
   if (typeof pipeline === "string") {
-    io.err(pipeline);
-    return parsed.command === "check" ? 1 : 2;
+    io.err(escapeLine(pipeline));
+    return EXIT.usage;
   }
   if (parsed.command === "check") {
     io.out(JSON.stringify(encodeSpec(pipeline), null, 2));
-    return 0;
+    return EXIT.ok;
   }
-  const channels = validateChannels(pipeline, 3);
-  if (E.isLeft(channels)) {
-    io.err(
-      `${
-        parsed.command === "augment" ? parsed.args.spec : parsed.spec
-      }: ${channels.left.message} (images are read as RGB)`,
-    );
-    return 2;
-  }
+  const rgb = validateChannels(pipeline, 3);
   if (parsed.command === "explain") {
+    if (E.isLeft(rgb)) {
+      io.err(escapeLine(`${specPath}: ${rgb.left.message} (explain plans RGB images)`));
+      return EXIT.usage;
+    }
     let plan;
     try {
       plan = explain(pipeline, { height: parsed.height, width: parsed.width, channels: 3 }, { count: parsed.batch });
     } catch (e) {
-      io.err(e instanceof Error ? e.message : String(e));
-      return 2;
+      io.err(escapeLine(e instanceof Error ? e.message : String(e)));
+      return EXIT.usage;
     }
     io.out(`${plan.dispatches} dispatch(es) for a batch of ${plan.count} of 3x${parsed.height}x${parsed.width}`);
     io.out(`rows: ${plan.fft.rows ?? "-"}; columns: ${plan.fft.columns ?? "-"}`);
@@ -101,17 +108,32 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
       );
       if (parsed.wgsl) io.out(p.wgsl);
     }
-    return 0;
+    return EXIT.ok;
   }
   const args = parsed.args;
+  if (E.isLeft(rgb) && E.isLeft(validateChannels(pipeline, 1))) {
+    io.err(escapeLine(`${specPath}: ${rgb.left.message} (images are read as RGB, or gray)`));
+    return EXIT.usage;
+  }
+  const normalized = normalizeLast(pipeline);
+  if (args.format === "png" && normalized !== null) {
+    io.err(escapeLine(
+      `${specPath}: ${normalized} (normalize) is the last op that changes values, so they leave [0, 1] ` +
+        `and a PNG would clip them: write --format npy, or end the spec with clamp`,
+    ));
+    return EXIT.usage;
+  }
   if (args.backend === "webgpu" && !(await webgpuAdapter())) {
     io.err("--backend webgpu: no WebGPU adapter here (use auto or cpu)");
-    return 2;
+    return EXIT.usage;
   }
-  const stop = { requested: false };
+  const stop: Stop = { requested: false };
   const onInt = () => {
     if (!stop.requested) io.err("freqaug: stopping after the files in flight (Ctrl-C again to quit now)");
-    else Deno.exit(130);
+    else {
+      stop.cleanup?.();
+      Deno.exit(EXIT.interrupted);
+    }
     stop.requested = true;
   };
   let listening = false;
@@ -120,14 +142,30 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
     listening = true;
   } catch { /* no signals here */ }
   try {
-    const s = await augmentDir(pipeline, args, { error: (l) => io.err(l) }, stop);
-    const rate = s.seconds > 0 ? (s.processed * args.views) / s.seconds : 0;
+    let s;
+    try {
+      s = await augmentDir(pipeline, args, { error: (l) => io.err(l) }, stop);
+    } catch (e) {
+      // Not an input's problem (those are lines and counts): the folders themselves failed mid-run.
+      io.err(escapeLine(`freqaug: ${e instanceof Error ? e.message : String(e)}`));
+      return EXIT.failed;
+    }
+    if (s.unusable !== undefined) {
+      io.err(escapeLine(`freqaug: ${s.unusable}`));
+      return EXIT.usage;
+    }
+    if (s.locked !== undefined) {
+      io.err(escapeLine(`freqaug: ${s.locked}`));
+      return EXIT.locked;
+    }
+    const rate = s.seconds > 0 ? s.written / s.seconds : 0;
     io.out(
       `processed ${s.processed}, skipped ${s.skipped}, failed ${s.failed}` +
-        ` (${s.seconds.toFixed(1)} s, ${rate.toFixed(1)} img/s, backend ${s.backend ?? "-"}, ` +
+        (s.ignored ? `, ignored ${s.ignored}` : "") +
+        ` (${s.written} written, ${s.seconds.toFixed(1)} s, ${rate.toFixed(1)} img/s, backend ${s.backend ?? "-"}, ` +
         `peak RSS ${(s.peakRss / 2 ** 20).toFixed(0)} MiB)${s.interrupted ? ", interrupted" : ""}`,
     );
-    return s.interrupted ? 130 : s.failed > 0 ? 1 : 0;
+    return s.interrupted ? EXIT.interrupted : s.failed > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onInt);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Reports progress of `total` outputs. */
+/** Reports progress of `total` inputs (written, skipped or failed: what the summary counts). */
 export class Progress {
   private done = 0;
   private last = 0;
@@ -20,13 +20,13 @@ export class Progress {
     this.tty = tty && !quiet;
   }
 
-  /** Images per second so far. */
+  /** Inputs per second so far. */
   rate(): number {
     const s = (performance.now() - this.start) / 1000;
     return s > 0 ? this.done / s : 0;
   }
 
-  /** Counts `n` more outputs done (written, skipped or failed). */
+  /** Counts `n` more inputs done (processed, skipped or failed). */
   add(n: number): void {
     this.done += n;
     const now = performance.now();
@@ -36,7 +36,7 @@ export class Progress {
     const bar = "#".repeat(Math.round(frac * width)).padEnd(width, ".");
     const rate = this.rate();
     const eta = rate > 0 ? Math.ceil((this.total - this.done) / rate) : 0;
-    const text = `[${bar}] ${this.done}/${this.total} ${rate.toFixed(1)} img/s ETA ${eta}s`;
+    const text = `[${bar}] ${this.done}/${this.total} inputs ${rate.toFixed(1)}/s ETA ${eta}s`;
     Deno.stderr.writeSync(new TextEncoder().encode(`\r${text}`));
   }
 
