@@ -683,4 +683,71 @@ export const mutants: readonly Mutant[] = [
     replace: "if (components !== 1 && components !== 3) {",
     why: "Photos are RGB, so a 4-component JPEG looked like a damaged file (ImageNet has CMYK JPEGs).",
   },
+  // The command line: ledger, names, lock, range policy, escapes, depth, temporaries.
+  {
+    name: "cli-ledger-keep-lines-without-file",
+    file: "src/cli/ledger.ts",
+    find: "if (p && existing.has(p.path)) last.set(p.path, i);",
+    replace: "if (p) last.set(p.path, i);",
+    why:
+      "A line is a record of what was done, so reconcile only needs to drop torn lines, not lines whose file is gone.",
+  },
+  {
+    name: "cli-names-case-sensitive",
+    file: "src/cli/files.ts",
+    find: "const fold = (s: string) => s.toLowerCase();",
+    replace: "const fold = (s: string) => s;",
+    why: "File names are case-sensitive on Linux, so a.png and a.PNG can never collide.",
+  },
+  {
+    name: "cli-lock-not-checked",
+    file: "src/cli/lock.ts",
+    find: "if (!f.tryLockSync(true)) {",
+    replace: "if (!f.tryLockSync(false)) {",
+    why: "Any lock on the file keeps other runs out; shared or exclusive is a detail.",
+  },
+  {
+    name: "cli-range-normalize-not-last",
+    file: "src/cli/range.ts",
+    find: 'if (op.op === "normalize") return { normalize: path, certain: true };',
+    replace: 'if (op.op === "normalize") return { normalize: null, certain: true };',
+    why: "Normalize is a linear map, so a PNG of its output only needs the usual clipping warning.",
+  },
+  {
+    name: "cli-escape-newline-kept",
+    file: "src/cli/escape.ts",
+    find: 'if (c === "\\n") return "\\\\n";',
+    replace: 'if (c === "\\n") return "\\n";',
+    why: "A newline in a file name is so rare that escaping it is not worth an ugly message.",
+  },
+  {
+    name: "cli-planar-16-bit-as-8",
+    file: "src/cli/codec.ts",
+    find: "const n = width * height, scale = 1 / (s.bitDepth === 16 ? 65535 : 255);",
+    replace: "const n = width * height, scale = 1 / 255;",
+    why: "Samples are bytes, so dividing by 255 gives [0, 1].",
+  },
+  {
+    name: "cli-temp-removes-every-shard",
+    file: "src/cli/ledger.ts",
+    find: "if (e.name.startsWith(`.${tag}`)) {",
+    replace: "if (e.name.startsWith(`.`)) {",
+    why: "Every temporary under --out is stale when a run starts.",
+  },
+  {
+    name: "cli-rename-before-line",
+    file: "src/cli/augment_dir.ts",
+    find:
+      '      const appended = appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n      appending = appended.catch(() => {});\n      try {\n        await appended;\n      } catch (e) {\n        for (const { s, tmp } of ready) {\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n        }\n        return;\n      }\n      crash("appended");\n      for (const { s, tmp } of ready) {\n        try {\n          await Deno.rename(tmp, `${out}/${s.job.outs[s.view]}`);\n          crash("renamed");\n          summary.written++;\n          finish(s.job);\n        } catch (e) {\n          renameFailed = true;\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${s.job.outs[s.view]} (${reason(e)})`, 1);\n        }\n      }',
+    replace:
+      '      crash("appended");\n      for (const { s, tmp } of ready) {\n        try {\n          await Deno.rename(tmp, `${out}/${s.job.outs[s.view]}`);\n          crash("renamed");\n          summary.written++;\n          finish(s.job);\n        } catch (e) {\n          renameFailed = true;\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${s.job.outs[s.view]} (${reason(e)})`, 1);\n        }\n      }\n      const appended = appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n      appending = appended.catch(() => {});\n      try {\n        await appended;\n      } catch (e) {\n        for (const { s, tmp } of ready) {\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n        }\n        return;\n      }',
+    why: "The line says the output exists, so write it once the output is really in place.",
+  },
+  {
+    name: "cli-overwrite-keeps-old-file-until-rename",
+    file: "src/cli/augment_dir.ts",
+    find: "        if (existing.has(path) || args.overwrite) {",
+    replace: "        if (!args.overwrite && existing.has(path)) {",
+    why: "With --overwrite the rename replaces the old file anyway, so removing it first is wasted work.",
+  },
 ];
