@@ -1,7 +1,6 @@
 /**
- * Writing images of a batch as PNG files (through `encodePng`), atomically:
- * the file is written under a temporary name and renamed, so an interrupted
- * run never leaves a partial file.
+ * One image of a planar float batch as 8-bit PNG bytes, through
+ * `encodePng` (the demo's inputs and contact sheet).
  *
  * @module
  */
@@ -32,16 +31,4 @@ export function pngBytes(batch: Batch<RealArray>, index: number): Uint8Array {
     }
   }
   return encodePng({ width, height, data: px, channels, bitDepth: 8 });
-}
-
-/** Writes bytes to `path` through a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
