@@ -99,6 +99,31 @@ Deno.test("a getter that throws while a spec is read is a FreqaugError", () => {
   if (r._tag === "Left") assert.match(r.left.message, /boom/);
 });
 
+Deno.test("options: a non-enumerable or inherited option is read, never skipped; one that throws names its field", async () => {
+  const batch = { data: new Float32Array(3 * 4 * 4).fill(0.5), count: 1, channels: 3, height: 4, width: 4 };
+  const throwing = (key: string) =>
+    Object.defineProperty({ backend: "cpu" }, key, {
+      get() {
+        throw new Error("boom");
+      },
+    });
+  for (const key of ["seed", "output"]) {
+    await assert.rejects(
+      augment(pipe(gmm()), batch, throwing(key) as never),
+      (e: unknown) => e instanceof FreqaugError && e.message.startsWith(`options.${key}: `) && /boom/.test(e.message),
+    );
+  }
+  class Options {
+    readonly backend = "cpu";
+    get seed(): number {
+      return 5;
+    }
+  }
+  assert.equal((await augment(pipe(gmm()), batch, new Options())).seed, 5);
+  const hidden = Object.defineProperty({ backend: "cpu" as const }, "seed", { value: 6, enumerable: false });
+  assert.equal((await augment(pipe(gmm()), batch, hidden)).seed, 6);
+});
+
 Deno.test("null and undefined batches and options are FreqaugErrors; the tasks never throw nor reject", async () => {
   await rejects(augment(P, null as never), "batch");
   await rejects(augment(P, undefined as never), "batch");
@@ -402,7 +427,7 @@ Deno.test("augmentStream and explain refuse what they cannot read with FreqaugEr
         throw new Error("x");
       },
     } as never).next(),
-    "options",
+    "options.seed",
   );
   async function* broken() {
     yield batch();

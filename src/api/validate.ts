@@ -18,6 +18,27 @@ export type { Batch } from "./images.ts";
 
 const MAX_SAMPLE = 2 ** 32;
 
+/**
+ * Every property of an object read once, as a plain object: its own
+ * (non-enumerable ones too, such as a getter made with `Object.defineProperty`)
+ * and those of its prototypes up to `Object.prototype` (a class's getters), so
+ * that no option a caller set is silently skipped.
+ */
+function snapshot(o: object, path: string): E.Either<FreqaugError, Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const k of Object.getOwnPropertyNames(p)) {
+      if (k === "constructor" || k in out) continue;
+      try {
+        out[k] = (o as Record<string, unknown>)[k];
+      } catch (e) {
+        return fail("input", `${path}.${k}`, undefined, `a readable value (${describeException(e)})`);
+      }
+    }
+  }
+  return E.right(out);
+}
+
 /** Checks an options argument: undefined means `{}`; otherwise a non-array object, copied. */
 export function validateOptions<O extends object>(
   options: O | undefined,
@@ -27,7 +48,7 @@ export function validateOptions<O extends object>(
   // A snapshot: each option is read once, so a getter cannot change what was checked.
   try {
     return typeof options === "object" && options !== null && !Array.isArray(options)
-      ? E.right({ ...options })
+      ? snapshot(options, path) as E.Either<FreqaugError, O>
       : fail("input", path, options, "an options object, or nothing");
   } catch (e) {
     return fail("input", path, undefined, `readable options (${describeException(e)})`);
