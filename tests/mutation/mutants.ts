@@ -670,11 +670,12 @@ export const mutants: readonly Mutant[] = [
     why: "the README's bun add line written from memory, one patch version off deno.json's pin.",
   },
   {
-    name: "readme-first-snippet-undefined-batch",
+    name: "readme-first-snippet-wrong-length",
     file: "README.md",
     find: "const data = Float32Array.from({ length: 2 * 3 * 64 * 64 }, Math.random);\n",
-    replace: "",
-    why: "the first snippet trimmed to look short, leaving a name it uses undefined (the bug a user reported).",
+    replace: "const data = Float32Array.from({ length: 3 * 64 * 64 }, Math.random);\n",
+    why:
+      "the snippet was edited from one image to two and its data left at one image's size: it type-checks, and fails when run.",
   },
   {
     name: "io-jpeg-cmyk-refused",
