@@ -4,7 +4,7 @@
 // antialiased downscale keeps far less aliased energy than plain bilinear.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fromBatch, type Image, resizeImage, toBatch } from "../io.ts";
+import { FreqaugError, fromBatch, type Image, resizeImage, resizeImageEither, toBatch, toBatchEither } from "../io.ts";
 import { resizePlanes } from "../src/io/batch.ts";
 import { resizeBilinear } from "../src/math/resize.ts";
 import { property } from "./_helpers.ts";
@@ -113,6 +113,23 @@ Deno.test("toBatch / fromBatch: errors name the field, the value and what is all
   const nan = { ...batch, data: Float32Array.from(batch.data, (v, i) => (i === 5 ? NaN : v)) };
   assert.throws(() => fromBatch(nan), /batch\.data\[5\]: got NaN/);
   assert.throws(() => resizeImage(a, { height: 1.5, width: 2 }), /size\.height: got 1\.5, expected an integer >= 1/);
+});
+
+Deno.test("toBatch / resizeImage: a size over maxPixels, or too large to allocate, is a FreqaugError, never a crash", () => {
+  const img: Image = { width: 8, height: 8, channels: 3, bitDepth: 8, data: new Uint8Array(192) };
+  const left = (r: { _tag: string }, pattern: RegExp) => {
+    assert.equal(r._tag, "Left");
+    const e = (r as unknown as { left: unknown }).left;
+    assert.ok(e instanceof FreqaugError && pattern.test(e.message), String(e));
+  };
+  left(toBatchEither([img], { size: { height: 30000, width: 30000 } }), /^options\.size: .*at most 89478485 pixels/);
+  left(toBatchEither([img], { size: { height: 5, width: 5 }, maxPixels: 24 }), /at most 24 pixels/);
+  left(toBatchEither([img], { size: { height: 4, width: 4 }, maxPixels: 0 }), /^options\.maxPixels: got 0/);
+  left(resizeImageEither(img, { height: 1e5, width: 1e5 }), /^size: .*at most 89478485 pixels/);
+  // Allowed by maxPixels, but beyond any allocation: the RangeError becomes a Left.
+  left(resizeImageEither(img, { height: 1e5, width: 1e5 }, { maxPixels: 1e12 }), /^size: .*can be allocated/);
+  assert.throws(() => resizeImage(img, { height: 1e5, width: 1e5 }), FreqaugError);
+  assert.equal(toBatch([img], { size: { height: 5, width: 5 }, maxPixels: 25 }).height, 5);
 });
 
 Deno.test("fromBatch: clamps and rounds; 16 bits on request", () => {

@@ -15,7 +15,7 @@ import { fail, type FreqaugError, orThrow } from "../errors/error.ts";
 import type { Batch } from "../api/validate.ts";
 import { resizeBilinear } from "../math/resize.ts";
 import { checkImage } from "./check.ts";
-import type { Image } from "./image.ts";
+import { DEFAULT_MAX_PIXELS, type Image } from "./image.ts";
 
 /** torchvision's `rgb_to_grayscale` weights (ITU-R 601-2 luma). */
 export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;
@@ -34,6 +34,8 @@ export interface ToBatchOptions {
   readonly size?: { readonly height: number; readonly width: number };
   /** Channels of the batch: 1 (gray) or 3 (RGB); default 1 if every image is gray, else 3. */
   readonly channels?: 1 | 3;
+  /** Largest `size` allowed, in pixels (height × width): default 89,478,485, as the decoder's. */
+  readonly maxPixels?: number;
 }
 
 /**
@@ -50,7 +52,14 @@ export interface FromBatchOptions {
   readonly bitDepth?: 8 | 16;
 }
 
-function size(path: string, s: unknown): E.Either<FreqaugError, { height: number; width: number }> {
+function size(
+  path: string,
+  s: unknown,
+  maxPixels: unknown = DEFAULT_MAX_PIXELS,
+): E.Either<FreqaugError, { height: number; width: number }> {
+  if (typeof maxPixels !== "number" || !Number.isSafeInteger(maxPixels) || maxPixels < 1) {
+    return fail("input", "options.maxPixels", maxPixels, "an integer >= 1");
+  }
   if (typeof s !== "object" || s === null) return fail("input", path, s, "{ height, width }, integers >= 1");
   const { height, width } = s as { height: unknown; width: unknown };
   for (const [k, v] of [["height", height], ["width", width]] as const) {
@@ -58,7 +67,21 @@ function size(path: string, s: unknown): E.Either<FreqaugError, { height: number
       return fail("input", `${path}.${k}`, v, "an integer >= 1");
     }
   }
+  const pixels = (height as number) * (width as number);
+  if (pixels > maxPixels) {
+    return fail("input", path, `${width}x${height}`, `at most ${maxPixels} pixels (got ${pixels}; maxPixels)`);
+  }
   return E.right({ height: height as number, width: width as number });
+}
+
+/** `make()`, or a Left naming `path` when the memory cannot be had (a RangeError from an allocation). */
+function allocate<A>(path: string, bytes: number, make: () => A): E.Either<FreqaugError, A> {
+  try {
+    return E.right(make());
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return fail("input", path, undefined, `a size whose ${bytes} bytes can be allocated (${e.message})`);
+  }
 }
 
 /** Image `img` as `channels` planes of float64 in [0, 1]: alpha dropped, gray repeated or colour weighted. */
@@ -116,7 +139,7 @@ export function toBatchEither(
   }
   let target: { height: number; width: number };
   if (options.size !== undefined) {
-    const r = size("options.size", options.size);
+    const r = size("options.size", options.size, options.maxPixels);
     if (E.isLeft(r)) return r;
     target = r.right;
   } else {
@@ -137,11 +160,13 @@ export function toBatchEither(
   if (channels !== 1 && channels !== 3) return fail("input", "options.channels", channels, "1 or 3");
   const { height, width } = target;
   const per = channels * height * width;
-  const data = new Float32Array(images.length * per);
-  images.forEach((img, k) => {
-    data.set(resizePlanes(planes(img, channels), channels, img.height, img.width, height, width), k * per);
+  return allocate("options.size", images.length * per * 4, () => {
+    const data = new Float32Array(images.length * per);
+    images.forEach((img, k) => {
+      data.set(resizePlanes(planes(img, channels), channels, img.height, img.width, height, width), k * per);
+    });
+    return { data, count: images.length, channels, height, width };
   });
-  return E.right({ data, count: images.length, channels, height, width });
 }
 
 /**
@@ -152,7 +177,8 @@ export function toBatchEither(
  * (torchvision's `rgb_to_grayscale`). Images of different sizes need `size`;
  * resizing is torchvision's `resize(..., antialias=True)` (bilinear, widened
  * when reducing). Throws a `FreqaugError` for an empty list, a malformed
- * image, mixed sizes without `size`, or channels other than 1 or 3.
+ * image, mixed sizes without `size`, a `size` over `maxPixels` (default
+ * 89,478,485) or too large to allocate, or channels other than 1 or 3.
  *
  * @example
  * ```ts
@@ -247,12 +273,20 @@ export function fromBatch(batch: Batch<Float32Array | Float64Array>, options?: F
 export function resizeImageEither(
   image: Image,
   target: { readonly height: number; readonly width: number },
+  options: { readonly maxPixels?: number } = {},
 ): Either<FreqaugError, Image> {
   const checked = checkImage(image, "image");
   if (E.isLeft(checked)) return checked;
-  const s = size("size", target);
+  const s = size("size", target, options?.maxPixels);
   if (E.isLeft(s)) return s;
-  const { height, width } = s.right;
+  return allocate(
+    "size",
+    (image.channels * (image.width * image.height + s.right.height * s.right.width)) * 8,
+    () => resized(image, s.right.height, s.right.width),
+  );
+}
+
+function resized(image: Image, height: number, width: number): Image {
   const { channels: c, bitDepth, data } = image;
   const n = image.width * image.height;
   const src = new Float64Array(c * n);
@@ -266,13 +300,14 @@ export function resizeImageEither(
       out[i * c + k] = v < 0 ? 0 : v > max ? max : v;
     }
   }
-  return E.right({ width, height, channels: c, bitDepth, data: out });
+  return { width, height, channels: c, bitDepth, data: out };
 }
 
 /**
  * The image resized to `size` with the resize of `toBatch` (antialiased
  * bilinear, torchvision's `resize(..., antialias=True)`), every channel alike
  * (alpha is not premultiplied), rounded back to the image's bit depth.
+ * `size` is at most `options.maxPixels` pixels (default 89,478,485).
  *
  * @example
  * ```ts
@@ -281,6 +316,10 @@ export function resizeImageEither(
  * resizeImage(img, { height: 1, width: 2 }).data; // Uint8Array [9, 9]
  * ```
  */
-export function resizeImage(image: Image, size: { readonly height: number; readonly width: number }): Image {
-  return orThrow(resizeImageEither(image, size));
+export function resizeImage(
+  image: Image,
+  size: { readonly height: number; readonly width: number },
+  options?: { readonly maxPixels?: number },
+): Image {
+  return orThrow(resizeImageEither(image, size, options));
 }
