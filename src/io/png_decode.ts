@@ -87,7 +87,7 @@ function readIhdr(b: Uint8Array, at: number, length: number, maxPixels: number):
   if (width * height > maxPixels) {
     throw fail(
       "IHDR chunk",
-      `${width}x${height} = ${width * height} pixels is over the limit of ${maxPixels} (maxPixels)`,
+      `${width}x${height} = ${BigInt(width) * BigInt(height)} pixels is over the limit of ${maxPixels} (maxPixels)`,
     );
   }
   const depths = DEPTHS[colorType];
