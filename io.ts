@@ -30,7 +30,7 @@
 
 export type { DecodeOptions, Image, ImageInfo } from "./src/io/image.ts";
 export { DEFAULT_MAX_PIXELS } from "./src/io/image.ts";
-export { decodeImage, decodeImageEither, readImageInfo } from "./src/io/decode_image.ts";
+export { decodeImage, decodeImageEither, readImageInfo, readImageInfoEither } from "./src/io/decode_image.ts";
 export { encodePng, encodePngEither, type EncodePngOptions } from "./src/io/png_encode.ts";
 export {
   fromBatch,

@@ -153,7 +153,11 @@ Deno.test("cli augment: SIGKILL at random moments, then resume: one line per out
     const all = await walk(`${dir}/out`);
     const outs = all.filter((f) => f.endsWith(".png"));
     assert.equal(outs.length, N * VIEWS, `seed ${seed}, kills ${kills}`);
-    assert.deepEqual(all.filter((f) => !f.endsWith(".png")), ["params.jsonl"], "no temporary, no lock left");
+    assert.deepEqual(
+      all.filter((f) => !f.endsWith(".png")).sort(),
+      ["params.jsonl", "params.run.json"],
+      "no temporary, no lock left",
+    );
     const lines = parseLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
     assert.ok(lines.every((l) => l !== null), "every line whole");
     assert.deepEqual(lines.map((l) => l!.path).sort(), outs, `seed ${seed}, kills ${kills}: one line per output`);
@@ -198,18 +202,24 @@ Deno.test("cli augment: a crash at each step of writing an output, then resume: 
       ...["--views", `${VIEWS}`, "--batch", "3", "--backend", "cpu", "--quiet"],
     ];
     const crashed = new Set<string>();
+    let seedNow = 0, unfinished: boolean = false;
     for (let round = 0; round < 16; round++) {
       const point = ["written", "removed", "appended", "renamed"][round % 4];
       const count = 1 + Math.floor(random() * 6);
       // "removed" happens when an output is written again: rounds 4-7 and 12-15 rewrite everything.
-      const overwrite = Math.floor(round / 4) % 2 === 1;
-      // A new seed each round: a file rewritten is then never the same bytes as before.
-      const run = [...args, "--seed", `${round}`, ...(overwrite ? ["--overwrite"] : [])];
+      const block = Math.floor(round / 4) % 2 === 1;
+      // A new seed each --overwrite round: a file rewritten is then never the same bytes as before (a
+      // rerun with another seed and no --overwrite is refused, so the other rounds keep the last seed;
+      // and an --overwrite run with a new seed that was killed must be finished with --overwrite).
+      const overwrite: boolean = block || unfinished;
+      if (block) seedNow = round;
+      const run = [...args, "--seed", `${seedNow}`, ...(overwrite ? ["--overwrite"] : [])];
       const child = spawn(run, { FREQAUG_CRASH_AT: `${point}:${count}` });
       const status = await child.output();
       const context = `seed ${seed}, round ${round}, ${point}:${count}${overwrite ? " --overwrite" : ""}`;
       assert.ok(status.code === 137 || status.code === 0, `${context}: exit ${status.code}`);
       if (status.code === 137) crashed.add(`${point}${overwrite ? " --overwrite" : ""}`);
+      unfinished = overwrite && status.code === 137;
       const present = await checkInPlace(dir, pipeline, context);
       // A run that finished: a user deletes some outputs, so the next round has work again.
       if (status.code === 0 && present === N * VIEWS) {
@@ -222,11 +232,15 @@ Deno.test("cli augment: a crash at each step of writing an output, then resume: 
       for (const how of ["", " --overwrite"]) assert.ok(crashed.has(p + how), `never crashed at ${p}${how}`);
     }
     assert.ok(crashed.has("removed --overwrite"), "never crashed at removed --overwrite");
-    const last = await cli(args);
+    const last = await cli([...args, "--seed", `${seedNow}`, ...(unfinished ? ["--overwrite"] : [])]);
     assert.equal(last.code, 0, last.stderr);
     assert.equal(await checkInPlace(dir, pipeline, "final"), N * VIEWS);
     const all = await walk(`${dir}/out`);
-    assert.deepEqual(all.filter((f) => !f.endsWith(".png")), ["params.jsonl"], "no temporary, no lock left");
+    assert.deepEqual(
+      all.filter((f) => !f.endsWith(".png")).sort(),
+      ["params.jsonl", "params.run.json"],
+      "no temporary, no lock left",
+    );
     const lines = parseLines(await Deno.readTextFile(`${dir}/out/params.jsonl`));
     assert.equal(lines.length, N * VIEWS, "one line per output, none doubled");
     assert.equal(new Set(lines.map((l) => l!.path)).size, N * VIEWS);

@@ -110,7 +110,7 @@ Deno.test("cli args: shards from the flag, Kubernetes or Slurm; bad values named
   assert.equal(args(base).batch, 8);
   assert.match(parseArgs([...base, "--shard", "5/5"]) as string, /--shard: got 5\/5/);
   assert.match(parseArgs([...base, "--size", "224"]) as string, /--size: got "224", expected HxW/);
-  assert.match(parseArgs([...base, "--views", "0"]) as string, /--views: got "0", expected an integer >= 1/);
+  assert.match(parseArgs([...base, "--views", "0"]) as string, /--views: got "0", expected an integer in \[1, 1000\]/);
   assert.match(parseArgs([...base, "--backend", "gpu"]) as string, /--backend: got "gpu"/);
   assert.match(parseArgs(["augment", "--in", "i", "--out", "o"]) as string, /--spec is required/);
   assert.match(parseArgs(["frobnicate"]) as string, /unknown command "frobnicate"/);

@@ -2,11 +2,15 @@
 // orientations of one photo (tests/fixtures/make_exif.py) come out upright as
 // Pillow's exif_transpose makes them; malformed EXIF is ignored; a second frame
 // header, a frame over the pixel limit and a cut file are refused with reasons;
-// WebP and other formats are named; a seeded fuzz never throws.
+// a frame that claims more 8x8 blocks than the file's bytes could code is
+// refused before jpeg-js allocates for it, while real photos and flat
+// 4000x3000 frames at quality 1 and 100 still decode; WebP and other formats are named; a seeded fuzz never throws.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeImage, decodeImageEither, FreqaugError, readImageInfo } from "../io.ts";
+import { decodeImage, decodeImageEither, FreqaugError, readImageInfoEither } from "../io.ts";
+import jpeg from "jpeg-js";
 import { exifOrientation } from "../src/io/exif.ts";
+import { BLOCKS_PER_BYTE, minJpegBytes } from "../src/io/jpeg_decode.ts";
 import { property } from "./_helpers.ts";
 
 const FIXTURES = new URL("fixtures/", import.meta.url);
@@ -60,7 +64,7 @@ Deno.test("jpeg: baseline, progressive, gray (1 channel) and a photo decode, wit
   const gray = decodeImage(read("gray.jpg"));
   assert.deepEqual([gray.width, gray.height, gray.channels], [20, 14, 1]);
   assert.ok(Math.abs(gray.data[5 * 20 + 10] - 100) <= 6);
-  assert.deepEqual(readImageInfo(read("gray.jpg")), {
+  assert.deepEqual(readImageInfoEither(read("gray.jpg")), {
     _tag: "Right",
     right: { format: "jpeg", width: 20, height: 14, channels: 1, bitDepth: 8 },
   });
@@ -74,7 +78,7 @@ Deno.test("jpeg: an Adobe CMYK file decodes to RGB as Pillow does (within 1 leve
   let worst = 0;
   for (let i = 0; i < img.data.length; i++) worst = Math.max(worst, Math.abs(img.data[i] - pil.data[i]));
   assert.ok(worst <= 1, `worst difference from Pillow ${worst} levels`);
-  const info = readImageInfo(cmyk);
+  const info = readImageInfoEither(cmyk);
   assert.equal(info._tag === "Right" && info.right.channels, 3);
   // Rename the APP14 marker to APP13: 4 components with no Adobe marker.
   const app14 = segments(cmyk).find((s) => s.marker === 0xee);
@@ -103,9 +107,9 @@ Deno.test("jpeg EXIF: the 8 orientations of one photo come out upright, as Pillo
     assert.ok(sumUp / img.data.length < 3, `orientation ${n} vs the upright photo: ${sumUp / img.data.length}`);
     const stored = decodeImage(bytes, { orientation: "ignore" });
     assert.deepEqual([stored.width, stored.height], n >= 5 ? [56, 40] : [40, 56]);
-    const info = readImageInfo(bytes);
+    const info = readImageInfoEither(bytes);
     assert.deepEqual(info._tag === "Right" && [info.right.width, info.right.height], [40, 56]);
-    const raw = readImageInfo(bytes, { orientation: "ignore" });
+    const raw = readImageInfoEither(bytes, { orientation: "ignore" });
     assert.deepEqual(raw._tag === "Right" && [raw.right.width, raw.right.height], [stored.width, stored.height]);
   }
 });
@@ -194,6 +198,63 @@ Deno.test("jpeg: a second frame header, a frame over the limit, a cut file: refu
   assert.match(left(damaged).message, /^JPEG: /);
 });
 
+/** A copy of `jpg` whose frame header claims `width`×`height`. */
+function claiming(jpg: Uint8Array, width: number, height: number): Uint8Array {
+  const sof = segments(jpg).find((s) => s.marker >= 0xc0 && s.marker <= 0xc2)!;
+  const out = jpg.slice();
+  out.set([height >> 8, height & 255, width >> 8, width & 255], sof.at + 5);
+  return out;
+}
+
+Deno.test("jpeg: a frame claiming more blocks than the file's bytes can code is refused before decoding", () => {
+  const jpg = read("base.jpg"), n = jpg.length;
+  // A 737-byte file claiming 9000x9000: 1,265,625 blocks need at least 79,102 bytes.
+  assert.equal(minJpegBytes(9000, 9000), Math.ceil(1125 * 1125 / BLOCKS_PER_BYTE));
+  assert.equal(
+    left(claiming(jpg, 9000, 9000)).message,
+    `JPEG: SOF0 9000x9000 needs at least 79102 bytes (one per 16 blocks of 8x8), the file has ${n}: damaged or forged`,
+  );
+  assert.match(left(claiming(read("progressive.jpg"), 9000, 9000)).message, /^JPEG: SOF2 9000x9000 needs at least/);
+  assert.match(
+    left(claiming(read("gray.jpg"), 65535, 65535), { maxPixels: 2 ** 32 }).message,
+    /needs at least 4194304 bytes/,
+  );
+  // The bound itself: 128 wide is 16 blocks a row, so a height of 8·n needs exactly n bytes.
+  assert.equal(minJpegBytes(128, 8 * n), n);
+  assert.match(left(claiming(jpg, 128, 8 * (n + 1))).message, /needs at least \d+ bytes/);
+  const atBound = left(claiming(jpg, 128, 8 * n)); // damaged data then, but not refused by the size rule
+  assert.doesNotMatch(atBound.message, /needs at least/);
+  // The header alone is still readable (the rule needs the whole file).
+  const info = readImageInfoEither(claiming(jpg, 9000, 9000));
+  assert.ok(info._tag === "Right" && info.right.width === 9000);
+  // Every real photo decodes.
+  const photos = [
+    "base.jpg",
+    "progressive.jpg",
+    "gray.jpg",
+    "cmyk.jpg",
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `exif/exif_${i}.jpg`),
+  ];
+  for (const name of photos) assert.equal(decodeImageEither(read(name))._tag, "Right", name);
+});
+
+Deno.test("jpeg: flat 4000x3000 frames at quality 1 and 100 (the fewest bytes a real encoder writes) decode", () => {
+  const width = 4000, height = 3000;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < data.length; i += 4) data.set([90, 140, 200, 255], i);
+  for (const quality of [1, 100]) {
+    const bytes = jpeg.encode({ data, width, height }, quality).data;
+    assert.ok(bytes.length >= minJpegBytes(width, height), `quality ${quality}: ${bytes.length} bytes`);
+    const r = decodeImageEither(bytes);
+    assert.ok(r._tag === "Right", `quality ${quality}: ${r._tag === "Left" ? r.left.message : ""}`);
+    assert.deepEqual([r.right.width, r.right.height, r.right.channels], [width, height, 3]);
+    // Flat in, flat out (quality 1 moves the colour itself a long way).
+    const mid = 3 * (1500 * width + 2000), px = r.right.data;
+    assert.deepEqual([px[mid], px[mid + 1], px[mid + 2]], [px[0], px[1], px[2]], `quality ${quality}`);
+    if (quality === 100) assert.ok(Math.abs(px[mid + 2] - 200) <= 4, `quality ${quality}: ${px[mid + 2]}`);
+  }
+});
+
 Deno.test("image: WebP is named, other formats are 'not a PNG or JPEG file', bad arguments are input errors", () => {
   const webp = Uint8Array.from(
     [..."RIFF"].map((c) => c.charCodeAt(0)).concat([0, 0, 0, 0], [..."WEBPVP8 "].map((c) => c.charCodeAt(0))),
@@ -270,7 +331,7 @@ Deno.test("jpeg fuzz: damaged files never throw; a Left has a reason, a Right is
         assert.equal(data.length, width * height * channels);
         assert.ok(data instanceof Uint8Array && (channels === 1 || channels === 3));
       }
-      const info = readImageInfo(bytes);
+      const info = readImageInfoEither(bytes);
       assert.ok(info._tag === "Right" || info.left.message.length > 8);
     }),
     300,

@@ -5,7 +5,7 @@
 // of damaged files: never a throw, always a reason, always a consistent image.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeImage, decodeImageEither, encodePng, FreqaugError, type Image, readImageInfo } from "../io.ts";
+import { decodeImage, decodeImageEither, encodePng, FreqaugError, type Image, readImageInfoEither } from "../io.ts";
 import { crc32 } from "../src/io/checksum.ts";
 import { inflateZlib } from "../src/io/inflate.ts";
 import { property } from "./_helpers.ts";
@@ -91,7 +91,7 @@ Deno.test("png: every colour type, bit depth and interlace decodes to the golden
     );
     assert.ok(img.bitDepth === 16 ? img.data instanceof Uint16Array : img.data instanceof Uint8Array, name);
     assert.deepEqual(Array.from(img.data), samples(g), name);
-    const info = readImageInfo(Deno.readFileSync(new URL(`${name}.png`, SUITE)));
+    const info = readImageInfoEither(Deno.readFileSync(new URL(`${name}.png`, SUITE)));
     assert.deepEqual(info, {
       _tag: "Right",
       right: { format: "png", width: g.width, height: g.height, channels: g.channels, bitDepth: g.bitDepth },
@@ -147,7 +147,7 @@ Deno.test("png: a second IHDR (1x1 then 10000x10000) is refused on the chunk wal
   assert.match(left(big, { maxPixels: 100 }).message, /over the limit of 100 \(maxPixels\)/);
   // No 10^8-pixel buffer was made: both refusals together take well under the time to fill one.
   assert.ok(performance.now() - t0 < 2000);
-  const info = readImageInfo(bomb);
+  const info = readImageInfoEither(bomb);
   assert.equal(info._tag, "Left");
 });
 
@@ -366,7 +366,7 @@ Deno.test("png fuzz: damaged files never throw; a Left has a reason, a Right is 
         assert.equal(data.length, width * height * channels);
         assert.ok(bitDepth === 16 ? data instanceof Uint16Array : data instanceof Uint8Array);
       }
-      const info = readImageInfo(bytes);
+      const info = readImageInfoEither(bytes);
       assert.ok(info._tag === "Right" || info.left.message.length > 6);
     }),
     400,

@@ -7,6 +7,7 @@
 
 import type { BackendName } from "../api/backend.ts";
 import { DEFAULT_MAX_PIXELS } from "../io/decode.ts";
+import { SPEC_MAX_BYTES } from "./limits.ts";
 
 /**
  * The exit codes, the same for every command.
@@ -30,13 +31,39 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+const EXIT_LINES: Readonly<Record<number, string>> = {
+  0: "  0    every input went through",
+  1: "  1    some inputs failed (one stderr line each); the others went through",
+  2: "  2    bad command line or spec; nothing was done",
+  3: "  3    another run holds the output folder (its params file's lock)",
+  130: "  130  interrupted (Ctrl-C); run the same command again to resume",
+};
+
+/** The exit codes each command can return. */
+export const COMMAND_EXITS: Readonly<Record<"augment" | "explain" | "check" | "demo", readonly number[]>> = {
+  augment: [0, 1, 2, 3, 130],
+  explain: [0, 2],
+  check: [0, 2],
+  demo: [0, 1, 2, 3],
+};
+
+/** What exit code 0 means for a command that reads no inputs. */
+const DONE: Readonly<Record<string, string>> = {
+  check: "  0    the spec is valid (printed with every default filled in)",
+  explain: "  0    the plan was printed",
+};
+
+/**
+ * The exit-code table of `codes` (every code when absent), as printed in the
+ * usage; `command` words code 0 for `check` and `explain`.
+ */
+export function exitTable(codes: readonly number[] = [0, 1, 2, 3, 130], command?: string): string {
+  const line = (c: number) => (c === 0 && command !== undefined && DONE[command]) || EXIT_LINES[c];
+  return `exit codes:\n${codes.map(line).join("\n")}`;
+}
+
 /** The exit-code table, as printed in the usage. */
-export const EXIT_TABLE = `exit codes:
-  0    every input went through
-  1    some inputs failed (one stderr line each); the others went through
-  2    bad command line or spec; nothing was done
-  3    another run holds the output folder (its params file's lock)
-  130  interrupted (Ctrl-C); run the same command again to resume`;
+export const EXIT_TABLE: string = exitTable();
 
 /** The default pixel budget of a batch: samples × height × width. */
 export const DEFAULT_BATCH_PIXELS = 16_777_216;
@@ -92,6 +119,9 @@ read with --follow-symlinks) and writes one file per view under --out at the
 same relative path: name.png, or name.vK.png with --views > 1. Two inputs with
 one stem keep their extension (cat.jpg.png, cat.png.png); an input whose name
 is still taken (names compared without case) gets name~2.png, said on stderr.
+An input whose output name would pass 255 bytes fails on its own line.
+--out may be a folder inside --in (it is never read as input); --out equal to
+--in, or holding it, is refused (exit 2), links resolved.
 
   --format png   (default) 8- or 16-bit PNG: gray inputs stay gray when the
                  spec takes 1 channel (else they run as RGB, said once), alpha
@@ -103,8 +133,11 @@ is still taken (names compared without case) gets name~2.png, said on stderr.
                  the spec with clamp.
   --format npy   one float32 little-endian .npy per output, shape (C, H, W),
                  values as computed (not clipped).
-  --size HxW     resize every input first (antialiased), so all batch together.
-  --batch N      at most N samples (input x view) per batch (default 8).
+  --size HxW     resize every input first (antialiased), so all batch together;
+                 each side 1..65535, H x W at most --max-pixels.
+  --views N      views per input, 1..1000 (default 1).
+  --batch N      at most N samples (input x view) per batch, 1..65536
+                 (default 8).
   --batch-pixels N
                  the pixel budget: samples x height x width of a batch, and
                  of the batches running plus the inputs decoded ahead
@@ -113,7 +146,11 @@ is still taken (names compared without case) gets name~2.png, said on stderr.
                  relative path and the view, so shards (--shard I/N, or
                  JOB_COMPLETION_INDEX with FREQAUG_SHARD_COUNT, or Slurm's
                  SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) together give
-                 what one run gives.
+                 what one run gives. An integer in [-(2^53-1), 2^53-1].
+  --max-pixels N the largest input, in pixels (default ${DEFAULT_MAX_PIXELS}); an
+                 input is refused from its header, and a file larger than
+                 2 x its raw size (width x height x 4 x bytes per sample)
+                 + 16 MiB is refused before it is read.
 
 params.jsonl (params.shard-I-of-N.jsonl for a shard) holds one line per output
 file: {"path","input","view","seed","params"}; replaying params on the input
@@ -123,17 +160,23 @@ killed one stopped: outputs with a file and a line are kept (--overwrite redoes
 them), the rest redone, stray temporaries removed. A run holds
 <params file>.lock while it works; a second run on the same --out and shard
 stops at once (exit 3); the lock of a run that is gone is taken over.
-Defaults: --views 1, --backend auto, --max-pixels ${DEFAULT_MAX_PIXELS}.`;
+params.run.json (params.shard-I-of-N.run.json) records the settings that
+make the outputs (spec, --seed, --size, --views, --format, --bit-depth); a
+rerun with other settings is refused (exit 2) unless --overwrite.
+The spec file is at most ${SPEC_MAX_BYTES / 1024 / 1024} MiB. Defaults: --backend auto.`;
 
 const EXPLAIN_USAGE = `freqaug explain --spec spec.json [--size HxW] [--batch N] [--wgsl]
 
 Prints the WebGPU plan of the spec for a batch of N (default 32) RGB images of
-HxW (default 224x224): its dispatches and passes, and their WGSL with --wgsl.`;
+HxW (default 224x224): its dispatches and passes, and their WGSL with --wgsl.
+--batch is 1..65536; each side of --size 1..65535. The spec file is at most
+${SPEC_MAX_BYTES / 1024 / 1024} MiB.`;
 
 const CHECK_USAGE = `freqaug check --spec spec.json
 
 Decodes the spec and prints it with every default filled in; a bad spec gives
-one line naming the field, the value and what is allowed (exit 2).`;
+one line naming the field, the value and what is allowed (exit 2). The spec
+file is a regular file of at most ${SPEC_MAX_BYTES / 1024 / 1024} MiB.`;
 
 const DEMO_USAGE = `freqaug demo [--in DIR] [--out DIR] [--backend auto|webgpu|cpu]
 
@@ -159,12 +202,17 @@ export const USAGE = `freqaug: Fourier-domain augmentations of a folder of image
 
 ${EXIT_TABLE}`;
 
-function int(name: string, v: string | undefined, min: number): number | string {
+/** The largest integer a flag takes (2^53 - 1), as the messages write it. */
+const MAX_INT = Number.MAX_SAFE_INTEGER;
+const MAX_INT_TEXT = "2^53-1";
+
+function int(name: string, v: string | undefined, min: number, max = MAX_INT): number | string {
   if (v === undefined) return `--${name} needs a value`;
   const n = Number(v);
-  return Number.isSafeInteger(n) && n >= min && /^-?\d+$/.test(v)
+  const range = `[${min === -MAX_INT ? `-(${MAX_INT_TEXT})` : min}, ${max === MAX_INT ? MAX_INT_TEXT : max}]`;
+  return Number.isSafeInteger(n) && n >= min && n <= max && /^-?\d+$/.test(v)
     ? n
-    : `--${name}: got ${JSON.stringify(v)}, expected an integer >= ${min}`;
+    : `--${name}: got ${JSON.stringify(v)}, expected an integer in ${range}`;
 }
 
 function size(v: string | undefined): { height: number; width: number } | string {
@@ -233,7 +281,8 @@ export function parseArgs(
   env: (k: string) => string | undefined = () => undefined,
 ): Command | string {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h") return { command: "help" };
+  if (command === undefined) return "no command given (augment, explain, check, demo)";
+  if (command === "--help" || command === "-h") return { command: "help" };
   if (command === "help") {
     const topic = rest[0];
     if (topic === undefined) return { command: "help" };
@@ -265,7 +314,7 @@ export function parseArgs(
   const spec = str("spec");
   if (!spec) return "--spec is required";
   if (command === "check") return { command, spec };
-  const batch = flags.has("batch") ? int("batch", str("batch"), 1) : (command === "explain" ? 32 : 8);
+  const batch = flags.has("batch") ? int("batch", str("batch"), 1, 65536) : (command === "explain" ? 32 : 8);
   if (typeof batch === "string") return batch;
   const sz = flags.has("size") ? size(str("size")) : undefined;
   if (typeof sz === "string") return sz;
@@ -275,13 +324,15 @@ export function parseArgs(
   const input = str("in"), output = str("out");
   if (!input) return "--in is required";
   if (!output) return "--out is required";
-  const seed = flags.has("seed") ? int("seed", str("seed"), Number.MIN_SAFE_INTEGER) : 0;
+  const seed = flags.has("seed") ? int("seed", str("seed"), -MAX_INT) : 0;
   if (typeof seed === "string") return seed;
-  const views = flags.has("views") ? int("views", str("views"), 1) : 1;
+  const views = flags.has("views") ? int("views", str("views"), 1, 1000) : 1;
   if (typeof views === "string") return views;
-  if (views > 1000) return `--views: got ${views}, expected an integer in [1, 1000]`;
   const maxPixels = flags.has("max-pixels") ? int("max-pixels", str("max-pixels"), 1) : DEFAULT_MAX_PIXELS;
   if (typeof maxPixels === "string") return maxPixels;
+  if (sz && sz.height * sz.width > maxPixels) {
+    return `--size: ${sz.height}x${sz.width} is ${sz.height * sz.width} pixels, over --max-pixels (${maxPixels})`;
+  }
   const batchPixels = flags.has("batch-pixels") ? int("batch-pixels", str("batch-pixels"), 1) : DEFAULT_BATCH_PIXELS;
   if (typeof batchPixels === "string") return batchPixels;
   const format = str("format") ?? "png";

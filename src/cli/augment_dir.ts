@@ -22,10 +22,11 @@ import { type Accepts, type Source, writePlanar } from "./codec.ts";
 import { CodecPool } from "./codec_pool.ts";
 import { crashPoints } from "./crash_point.ts";
 import { escapeLine } from "./escape.ts";
-import { imageSeed, listInputs, outputNames, shardOf } from "./files.ts";
+import { imageSeed, listInputs, nameProblem, outputNames, shardOf } from "./files.ts";
 import { reconcile, scanOutput, tempPath, tempTag, writeAll } from "./ledger.ts";
 import { acquireLock } from "./lock.ts";
 import { Progress } from "./progress.ts";
+import { checkRunRecord } from "./run_record.ts";
 
 /** What a run did. */
 export interface Summary {
@@ -50,6 +51,13 @@ export interface Summary {
   seconds: number;
   /** Peak resident set size seen, in bytes. */
   peakRss: number;
+  /**
+   * Most pixels held at once, counted as samples (input × view): the inputs
+   * decoded (each once its size is known), the samples waiting for a batch
+   * and the batches running. At most `--batch-pixels`, or one input's
+   * samples over it, while the inputs have one size.
+   */
+  peakPixels: number;
 }
 
 /** Where lines go (each is escaped to one line before it is passed on). */
@@ -84,6 +92,12 @@ export function acceptedChannels(pipeline: Pipeline): Accepts & { grayWhyNot?: s
     rgb: E.isRight(rgb),
     grayWhyNot: E.isLeft(gray) ? gray.left.message : undefined,
   };
+}
+
+/** Whether a decoded input can go into a batch as its own RGB bytes (8-bit, 3 channels, not resized). */
+export function rgb8(s: Source): boolean {
+  return s.image !== null && s.bitDepth === 8 && s.channels === 3 && s.image.channels === 3 &&
+    s.image.data instanceof Uint8Array;
 }
 
 /** One input being worked on. */
@@ -127,6 +141,7 @@ export async function augmentDir(
     interrupted: false,
     seconds: 0,
     peakRss: 0,
+    peakPixels: 0,
   };
   const sampleRss = () => {
     summary.peakRss = Math.max(summary.peakRss, Deno.memoryUsage().rss);
@@ -160,6 +175,9 @@ export async function augmentDir(
   }
 
   async function run(): Promise<Summary> {
+    const record = await checkRunRecord(out, paramsName, pipeline, args);
+    if (record.refused !== undefined) return { ...summary, unusable: record.refused };
+    if (record.warning) note(record.warning);
     const accepts = acceptedChannels(pipeline);
     const ext = args.format;
     const listing = await listInputs(args.input, {
@@ -205,6 +223,7 @@ export async function augmentDir(
           `or end the spec with clamp to clip on purpose`,
       );
     }
+    if (record.finish && !summary.interrupted) await record.finish();
     summary.seconds = (performance.now() - t0) / 1000;
     sampleRss();
     return summary;
@@ -242,12 +261,22 @@ export async function augmentDir(
     const runBatch = async (samples: Sample[]) => {
       const { height, width, channels } = samples[0].job.source!;
       const per = channels * height * width;
-      let data: Float32Array | null = new Float32Array(samples.length * per);
+      // 8-bit RGB inputs go in as their bytes (NHWC; byte v stands for the float32 of v / 255, the
+      // value writePlanar gives): a quarter of a float batch, and a batch of one is the decoded image.
+      const bytes = samples.every((s) => rgb8(s.job.source!));
+      let data: Float32Array | Uint8Array | null = bytes
+        ? (samples.length === 1
+          ? samples[0].job.source!.image!.data as Uint8Array
+          : new Uint8Array(samples.length * per))
+        : new Float32Array(samples.length * per);
       const params: SampleParams[] = [];
       for (let at = 0; at < samples.length; at++) {
         const { job, view } = samples[at];
-        if (at > 0 && samples[at - 1].job === job) data.copyWithin(at * per, (at - 1) * per, at * per);
-        else writePlanar(job.source!, data, at * per);
+        if (bytes && samples.length === 1) {
+          // The batch is the decoded image itself.
+        } else if (at > 0 && samples[at - 1].job === job) data.copyWithin(at * per, (at - 1) * per, at * per);
+        else if (bytes) data.set(job.source!.image!.data, at * per);
+        else writePlanar(job.source!, data as Float32Array, at * per);
         params.push(sampleParams(pipeline, { seed: job.seed, count: 1, offset: view, height, width })[0]);
         // Its pixels are in the batch: once every view is, the decoded input can go.
         if (--job.unbatched === 0) job.source = null;
@@ -255,9 +284,21 @@ export async function augmentDir(
       sampleRss();
       let result;
       try {
-        const batch = { data, count: samples.length, channels, height, width };
+        const batch = bytes
+          ? {
+            data: data as Uint8Array,
+            layout: "NHWC" as const,
+            count: samples.length,
+            channels: 3 as const,
+            height,
+            width,
+          }
+          : { data: data as Float32Array, count: samples.length, channels, height, width };
         data = null; // held by the call only, so it can go as soon as the backend is done with it
-        result = await augment(pipeline, batch, { params, backend: args.backend, quiet: true });
+        result = await augment(pipeline, batch, { params, backend: args.backend, quiet: true }) as {
+          backend: string;
+          images: { data: Float32Array; height: number; width: number };
+        };
         summary.backend = result.backend;
       } catch (e) {
         for (const s of samples) fail(s.job, `cannot augment (${reason(e)})`, 1);
@@ -342,6 +383,13 @@ export async function augmentDir(
     // At most two batches at once, and a second only while both fit the budget.
     const inflight: { done: Promise<void>; pixels: number }[] = [];
     const running = () => inflight.reduce((n, f) => n + f.pixels, 0);
+    // Pixels held now, counted as samples: decoded (or being decoded, once known), waiting, running.
+    // `known` are those of inputs decoded and not yet taken from the window (`ahead` counts guesses too).
+    let known = 0;
+    const held = (px: number) => {
+      known += px;
+      summary.peakPixels = Math.max(summary.peakPixels, known + pendingPixels + running());
+    };
     const schedule = async (key: string) => {
       const b = buckets.get(key)!;
       buckets.delete(key);
@@ -352,6 +400,7 @@ export async function augmentDir(
         await inflight.shift()!.done;
       }
       inflight.push({ done: runBatch(b.samples), pixels: b.pixels });
+      held(0);
     };
     const add = async (job: Job) => {
       const s = job.source!;
@@ -379,6 +428,13 @@ export async function augmentDir(
     const jobs: Job[] = [];
     for (const rel of mine) {
       const outs = names.get(rel)!;
+      const tooLong = nameProblem(out, outs);
+      if (tooLong !== null) {
+        error(`${args.input}/${rel}: ${tooLong}`);
+        summary.failed++;
+        progress.add(1);
+        continue;
+      }
       const views = outs.flatMap((o, v) => (args.overwrite || !(existing.has(o) && recorded.has(o)) ? [v] : []));
       if (views.length === 0) {
         summary.skipped++;
@@ -402,24 +458,27 @@ export async function augmentDir(
     // Decoding runs ahead on the codec workers, in listing order, while the
     // inputs being decoded (each counted at the size of the last one decoded
     // until its own is known), those decoded and not yet batched, and the
-    // batches running stay within the pixel budget. When nothing fits, the
-    // oldest batch is awaited (or the fullest bucket run) first; an input over
-    // the budget is decoded alone.
+    // batches running stay within the pixel budget. Until one size is known,
+    // one input is decoded at a time. When nothing fits, the oldest batch is
+    // awaited (or the fullest bucket run) first; an input over the budget is
+    // decoded alone.
     const maxAhead = codecs.threaded ? 8 : 2;
     let ahead = 0, guess = 0;
     const window: Promise<Source | string>[] = [];
     let next = 0;
-    const fits = () => pendingPixels + ahead + running() + guess <= budget;
+    const fits = () => (guess > 0 || window.length === 0) && pendingPixels + ahead + running() + guess <= budget;
     const fill = () => {
       const idle = () => window.length === 0 && running() === 0 && pendingPixels === 0;
       while (next < jobs.length && window.length < maxAhead && (fits() || idle())) {
-        const job = jobs[next++], counted = guess;
+        // Counted as the samples it will make (one per view to write).
+        const job = jobs[next++], counted = guess * job.views.length;
         ahead += counted;
         window.push(
           codecs.decode(`${args.input}/${job.rel}`, args.maxPixels, accepts, args.size).then((s) => {
             const px = typeof s === "string" ? 0 : s.height * s.width;
-            ahead += px - counted;
+            ahead += px * job.views.length - counted;
             if (px > 0) guess = px;
+            held(px * job.views.length);
             return s;
           }),
         );
@@ -437,7 +496,10 @@ export async function augmentDir(
       }
       const source = await window.shift()!;
       const job = jobs[taken++];
-      if (typeof source !== "string") ahead -= source.height * source.width;
+      if (typeof source !== "string") {
+        ahead -= source.height * source.width * job.views.length;
+        known -= source.height * source.width * job.views.length;
+      }
       if (typeof source === "string") fail(job, source, job.remaining);
       else {
         if (source.gray && source.channels === 3 && !noted) {

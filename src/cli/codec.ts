@@ -8,9 +8,10 @@
 
 import type { OutputFormat } from "./args.ts";
 import { fromBatch, toBatch } from "../io/batch.ts";
-import { decodeImageEither } from "../io/decode_image.ts";
+import { decodeImageEither, readImageInfoEither } from "../io/decode_image.ts";
 import type { Image } from "../io/image.ts";
 import { encodePng } from "../io/png_encode.ts";
+import { HEADER_FIRST_BYTES, HEADER_MAX_BYTES, plausibleFileBytes } from "./limits.ts";
 import { npyBytes } from "./npy.ts";
 import { outOfRange } from "./range.ts";
 
@@ -50,6 +51,77 @@ export function nonEmpty(reason: string, what: string): string {
   return reason.trim() ? reason : `${what} (no reason given)`;
 }
 
+/** Reads from `file` until `buf` is full or the file ends; the bytes read. */
+async function readInto(file: Deno.FsFile, buf: Uint8Array, from: number): Promise<number> {
+  let n = from;
+  while (n < buf.length) {
+    const got = await file.read(buf.subarray(n));
+    if (got === null) break;
+    n += got;
+  }
+  return n;
+}
+
+/**
+ * Reads an input file, its header first: the first 64 KiB (more, up to 16
+ * MiB, while the header is cut off), then, once the header says a PNG or
+ * JPEG of at most `maxPixels` pixels whose file size is plausible for them
+ * (see {@link plausibleFileBytes}), the rest. Anything else is refused from
+ * those first bytes, so a 2 GB video beside the photos costs 64 KiB. A
+ * reason (one line) on failure.
+ */
+export async function readInput(path: string, maxPixels: number): Promise<Uint8Array | string> {
+  let file: Deno.FsFile | undefined;
+  try {
+    // Listed as a regular file (or a link to one): never open anything else (a FIFO would block).
+    if (!(await Deno.stat(path)).isFile) return "not a regular file any more";
+    file = await Deno.open(path, { read: true });
+    const info = await file.stat();
+    if (!info.isFile) return "not a regular file any more";
+    const size = info.size;
+    let buf = new Uint8Array(Math.min(size, HEADER_FIRST_BYTES));
+    let n = await readInto(file, buf, 0);
+    for (;;) {
+      const whole = n < buf.length || n >= size;
+      const head = buf.subarray(0, n);
+      const header = readImageInfoEither(head, { orientation: "ignore", maxPixels });
+      if (header._tag === "Right") {
+        const { width, height, bitDepth } = header.right;
+        const most = plausibleFileBytes(width, height, bitDepth);
+        if (size > most) {
+          return `the file is ${size} bytes, more than a PNG or JPEG of ${width}x${height} can need ` +
+            `(at most 2 x its raw size + 16 MiB = ${most} bytes): not read`;
+        }
+        break;
+      }
+      const why = header.left.message;
+      // Not a PNG or JPEG, or over --max-pixels: said from the first bytes.
+      if (!/truncated/.test(why) || whole) {
+        if (whole) break; // the whole file is here: the decoder says what is wrong
+        return nonEmpty(why.replace(/\(maxPixels\)$/, "(--max-pixels)"), "cannot decode");
+      }
+      if (n >= HEADER_MAX_BYTES) {
+        return `no image header in the first ${HEADER_MAX_BYTES} bytes (16 MiB): not read further`;
+      }
+      const grown = new Uint8Array(Math.min(size, n * 4, HEADER_MAX_BYTES));
+      grown.set(head);
+      buf = grown;
+      n = await readInto(file, buf, n);
+    }
+    if (n >= size) return buf.subarray(0, n);
+    // The rest, into one buffer of the size the file had (a file that grows meanwhile is refused).
+    const all = new Uint8Array(size + 1);
+    all.set(buf.subarray(0, n));
+    const total = await readInto(file, all, n);
+    if (total > size) return "the file grew while it was read";
+    return all.subarray(0, total);
+  } catch (e) {
+    return `cannot read (${message(e)})`;
+  } finally {
+    file?.close();
+  }
+}
+
 /** Reads and decodes an input, choosing its channels; with `size`, resizes it. A reason on failure. */
 export async function readImage(
   path: string,
@@ -57,15 +129,8 @@ export async function readImage(
   accepts: Accepts,
   size?: { readonly height: number; readonly width: number },
 ): Promise<Source | string> {
-  let bytes: Uint8Array;
-  try {
-    // Listed as a regular file (or a link to one): never open anything else (a FIFO would block).
-    const info = await Deno.stat(path);
-    if (!info.isFile) return "not a regular file any more";
-    bytes = await Deno.readFile(path);
-  } catch (e) {
-    return `cannot read (${message(e)})`;
-  }
+  const bytes = await readInput(path, maxPixels);
+  if (typeof bytes === "string") return bytes;
   let image: Image;
   try {
     const decoded = decodeImageEither(bytes, { maxPixels, orientation: "apply" });

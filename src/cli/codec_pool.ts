@@ -1,7 +1,8 @@
 /**
  * Image decoding and encoding for the command line, in worker threads when
  * the runtime allows (each PNG encode of a 224×224 image is ~5–10 ms, more
- * than the augmentation itself on a GPU), else on the calling thread.
+ * than the augmentation itself on a GPU), else on the calling thread. A
+ * large JPEG is decoded on a worker of its own (see {@link ONE_SHOT_JPEG_BYTES}).
  *
  * @module
  */
@@ -50,6 +51,15 @@ export function sourceBuffers(s: Source): Transferable[] {
   return [(s.planar ?? s.image!.data).buffer as ArrayBuffer];
 }
 
+/**
+ * JPEGs of at least this many bytes (~a 2 MP photo) are decoded in a worker
+ * of their own, ended after it: jpeg-js makes one small array per 8×8 block
+ * (~500,000 for a 4000×3000 photo), and the heap they leave behind (~200-300
+ * MB) would stay in the process — in each codec worker — under every later
+ * batch. Starting a worker costs ~0.1 s; decoding such a photo, seconds.
+ */
+export const ONE_SHOT_JPEG_BYTES = 1 << 20;
+
 /** Decodes and encodes on up to `size` workers, least busy first. */
 export class CodecPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
@@ -57,9 +67,13 @@ export class CodecPool {
   private next = 1;
   private readonly made = new Set<string>();
 
-  /** A pool of `size` workers (0: everything on the calling thread). */
+  /** Whether large JPEGs may be decoded on a worker of their own (workers can be started). */
+  private readonly oneShot: boolean;
+
+  /** A pool of `size` workers (0: everything on the calling thread); large JPEGs apart (see {@link ONE_SHOT_JPEG_BYTES}). */
   constructor(size = CodecPool.defaultSize()) {
-    if (!workersAvailable()) return;
+    this.oneShot = workersAvailable();
+    if (!this.oneShot) return;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(WORKER_URL, { type: "module" });
       const slot = { worker, busy: 0 };
@@ -109,10 +123,48 @@ export class CodecPool {
     accepts: Accepts,
     size?: { height: number; width: number },
   ): Promise<Source | string> {
+    if (await this.largeJpeg(path)) return this.decodeAlone(path, maxPixels, accepts, size);
     if (this.workers.length === 0) return readImage(path, maxPixels, accepts, size);
     const r = await this.send({ kind: "decode", id: this.next++, path, maxPixels, accepts, size }, []);
     return r.ok ? r.source! : r.reason;
   }
+
+  /** Whether `path` is named as a JPEG and is at least {@link ONE_SHOT_JPEG_BYTES}; false when it cannot tell. */
+  private async largeJpeg(path: string): Promise<boolean> {
+    if (!this.oneShot || !/\.(jpe?g|jfif)$/i.test(path)) return false;
+    try {
+      return (await Deno.stat(path)).size >= ONE_SHOT_JPEG_BYTES;
+    } catch {
+      return false; // readImage says why
+    }
+  }
+
+  /** Decodes on a worker of its own, ended afterwards (so is the heap it leaves). */
+  private async decodeAlone(
+    path: string,
+    maxPixels: number,
+    accepts: Accepts,
+    size?: { height: number; width: number },
+  ): Promise<Source | string> {
+    this.oneShots++;
+    const worker = new Worker(WORKER_URL, { type: "module" });
+    try {
+      const reply = await new Promise<CodecReply>((resolve) => {
+        worker.onmessage = (e: MessageEvent<CodecReply>) => resolve(e.data);
+        worker.onerror = (e) => {
+          e.preventDefault();
+          resolve({ id: 0, ok: false, reason: `codec worker failed (${e.message || "no reason given"})` });
+        };
+        worker.postMessage({ kind: "decode", id: 0, path, maxPixels, accepts, size } satisfies CodecRequest);
+      });
+      return reply.ok ? reply.source! : reply.reason;
+    } finally {
+      worker.terminate();
+    }
+  }
+
+  /** How many inputs were decoded on a worker of their own (for tests). */
+  oneShots = 0;
 
   /** Encodes one output and writes it to the temporary `tmp` (making its folder); a reason on failure. */
   async encode(

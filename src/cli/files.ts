@@ -35,7 +35,7 @@ function message(e: unknown): string {
 /**
  * Lists `root` recursively, sorted by name at each level (so the whole list
  * is in a fixed order); `exclude` (an absolute folder, e.g. the output
- * folder) is not entered.
+ * folder) is not entered, nor any folder inside it (a followed link to one).
  */
 export async function listInputs(
   root: string,
@@ -84,7 +84,7 @@ export async function listInputs(
           errors.push({ path: `${root}/${path}`, reason: `cannot read the folder (${message(err)})` });
           continue;
         }
-        if (real === options.exclude) {
+        if (options.exclude !== undefined && (real === options.exclude || real.startsWith(`${options.exclude}/`))) {
           skipped.push({ path: `${root}/${path}`, reason: "the output folder" });
         } else if (ancestors.includes(real)) {
           skipped.push({ path: `${root}/${path}`, reason: "symbolic link loop" });
@@ -190,4 +190,35 @@ export function outputNames(files: readonly string[], views: number, ext = "png"
     names.set(f, candidate);
   });
   return { names, renamed };
+}
+
+/** The longest file name most file systems take, in bytes (ext4, XFS, APFS, NTFS in UTF-16 units). */
+export const NAME_MAX_BYTES = 255;
+/** The longest path Linux takes, in bytes, without its final NUL. */
+export const PATH_MAX_BYTES = 4095;
+/** The length of a temporary's name (see ledger.ts): `.` 16 hex `.freqaug.tmp`. */
+const TEMP_NAME_BYTES = 29;
+
+/**
+ * Why an input's outputs `outs` (relative to `out`) cannot be written, or
+ * null: a file name over {@link NAME_MAX_BYTES} bytes (UTF-8), or a path
+ * (its temporary's included) over {@link PATH_MAX_BYTES}.
+ */
+export function nameProblem(out: string, outs: readonly string[]): string | null {
+  const bytes = (s: string) => new TextEncoder().encode(s).length;
+  for (const o of outs) {
+    const slash = o.lastIndexOf("/");
+    const base = o.slice(slash + 1), dir = `${out}/${o.slice(0, slash + 1)}`;
+    const n = bytes(base);
+    if (n > NAME_MAX_BYTES) {
+      return `its output name ${base} is ${n} bytes, over the limit of ${NAME_MAX_BYTES} bytes for a file name ` +
+        `(rename the input)`;
+    }
+    const p = bytes(dir) + Math.max(n, TEMP_NAME_BYTES);
+    if (p > PATH_MAX_BYTES) {
+      return `its output path ${out}/${o} is ${p} bytes, over the limit of ${PATH_MAX_BYTES} bytes for a path ` +
+        `(use a shorter --out)`;
+    }
+  }
+  return null;
 }

@@ -13,11 +13,14 @@ import { validateChannels } from "../api/validate.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { decodeSpec, encodeSpec } from "../spec/spec.ts";
 import { webgpuAdapter } from "../webgpu/device.ts";
-import { COMMAND_USAGE, EXIT, parseArgs, USAGE } from "./args.ts";
+import { COMMAND_EXITS, COMMAND_USAGE, EXIT, exitTable, parseArgs, USAGE } from "./args.ts";
 import { augmentDir, type Stop } from "./augment_dir.ts";
 import { demo } from "./demo.ts";
 import { envVar } from "./env.ts";
 import { escapeLine } from "./escape.ts";
+import { checkFolders } from "./folders.ts";
+import { SPEC_MAX_BYTES } from "./limits.ts";
+import { printAbove } from "./progress.ts";
 import { normalizeLast } from "./range.ts";
 
 export { EXIT } from "./args.ts";
@@ -42,14 +45,44 @@ export interface Console {
 
 const std: Console = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-/** Reads and decodes a spec file; a one-line reason naming the file on failure. */
-export async function readSpec(path: string): Promise<Pipeline | string> {
-  let text: string;
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Reads a spec file's text: a regular file of at most
+ * {@link SPEC_MAX_BYTES} (1 MiB), never read further (a device or a FIFO
+ * given as the spec is refused without reading); a one-line reason otherwise.
+ */
+export async function readSpecText(path: string): Promise<string | { reason: string }> {
+  let file: Deno.FsFile | undefined;
   try {
-    text = await Deno.readTextFile(path);
+    // stat first: opening a FIFO would block until a writer comes.
+    const info = await Deno.stat(path);
+    if (!info.isFile) return { reason: `${path}: not a regular file (the spec is a JSON file)` };
+    file = await Deno.open(path, { read: true });
+    const cap = SPEC_MAX_BYTES + 1, buf = new Uint8Array(cap);
+    let n = 0;
+    while (n < cap) {
+      const got = await file.read(buf.subarray(n));
+      if (got === null) break;
+      n += got;
+    }
+    if (n > SPEC_MAX_BYTES) {
+      return { reason: `${path}: the spec is over ${SPEC_MAX_BYTES} bytes (1 MiB); a spec is a few KiB` };
+    }
+    return new TextDecoder().decode(buf.subarray(0, n));
   } catch (e) {
-    return `${path}: cannot read the spec (${e instanceof Error ? e.message : e})`;
+    return { reason: `${path}: cannot read the spec (${message(e)})` };
+  } finally {
+    file?.close();
   }
+}
+
+/** Reads and decodes a spec file (see {@link readSpecText}); a one-line reason naming the file on failure. */
+export async function readSpec(path: string): Promise<Pipeline | string> {
+  const text = await readSpecText(path);
+  if (typeof text !== "string") return text.reason;
   const decoded = decodeSpec(text);
   return E.isLeft(decoded) ? `${path}: ${decoded.left.message}` : decoded.right;
 }
@@ -70,10 +103,17 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
     return EXIT.usage;
   }
   if (parsed.command === "help") {
-    io.out(parsed.topic ? `${COMMAND_USAGE[parsed.topic]}\n\n${USAGE.slice(USAGE.indexOf("exit codes:"))}` : USAGE);
+    const topic = parsed.topic;
+    io.out(topic ? `${COMMAND_USAGE[topic]}\n\n${exitTable(COMMAND_EXITS[topic], topic)}` : USAGE);
     return EXIT.ok;
   }
   if (parsed.command === "demo") {
+    // The user's images: the same rule as augment (the demo's own pictures live inside its --out).
+    const folders = parsed.input === undefined ? null : await checkFolders(parsed.input, parsed.output ?? "out/demo");
+    if (folders !== null) {
+      io.err(escapeLine(`freqaug: ${folders}`));
+      return EXIT.usage;
+    }
     return await demo(parsed, io.out, io.err);
   }
   const specPath = parsed.command === "augment" ? parsed.args.spec : parsed.spec;
@@ -123,14 +163,20 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
     ));
     return EXIT.usage;
   }
+  const folders = await checkFolders(args.input, args.output);
+  if (folders !== null) {
+    io.err(escapeLine(`freqaug: ${folders}`));
+    return EXIT.usage;
+  }
   if (args.backend === "webgpu" && !(await webgpuAdapter())) {
     io.err("--backend webgpu: no WebGPU adapter here (use auto or cpu)");
     return EXIT.usage;
   }
   const stop: Stop = { requested: false };
   const onInt = () => {
-    if (!stop.requested) io.err("freqaug: stopping after the files in flight (Ctrl-C again to quit now)");
-    else {
+    if (!stop.requested) {
+      printAbove(() => io.err("freqaug: stopping after the files in flight (Ctrl-C again to quit now)"));
+    } else {
       stop.cleanup?.();
       Deno.exit(EXIT.interrupted);
     }
@@ -144,7 +190,7 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
   try {
     let s;
     try {
-      s = await augmentDir(pipeline, args, { error: (l) => io.err(l) }, stop);
+      s = await augmentDir(pipeline, args, { error: (l) => printAbove(() => io.err(l)) }, stop);
     } catch (e) {
       // Not an input's problem (those are lines and counts): the folders themselves failed mid-run.
       io.err(escapeLine(`freqaug: ${e instanceof Error ? e.message : String(e)}`));

@@ -4,7 +4,10 @@
  * output's type once, at the end). Its scratch (per thread) is two work
  * buffers of the largest image shape the pipeline passes through, one
  * channel's spectrum, the column FFTs' work space and the multiplier: about
- * two images in all.
+ * two images in all. A pipeline of frequency ops only (one stage, float in
+ * and out) runs one channel at a time instead, in a work buffer of one
+ * channel. Scratch of images over {@link RETAINED_PIXELS} pixels is not kept
+ * after the call (a 4000×3000 photo's would hold ~500 MB between batches).
  *
  * @module
  */
@@ -12,7 +15,7 @@
 import { type Stage, stagesOf } from "../dsl/stages.ts";
 import type { Op } from "../dsl/types.ts";
 import { Lru } from "../math/lru.ts";
-import { planRfft2, type RealArray } from "../math/rfft2.ts";
+import { planRfft2, type RealArray, Rfft2 } from "../math/rfft2.ts";
 import type { WorkImage, Workspace } from "../ops/module.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
@@ -26,8 +29,33 @@ export interface Dims {
   readonly width: number;
 }
 
+/** Images of at most this many pixels keep their scratch between calls (the last few sizes). */
+export const RETAINED_PIXELS = 1 << 20;
+
 // Multiplier scratch of the image sizes met most recently.
 const multipliers = new Lru<Multiplier>(4);
+
+/** The transforms and multipliers of one call: cached for small sizes, the call's own for large ones. */
+class Scratch {
+  private readonly mults = new Map<string, Multiplier>();
+  private readonly plans = new Map<string, Rfft2>();
+
+  multiplier(H: number, W: number): Multiplier {
+    const key = `${H}x${W}`;
+    if (H * W <= RETAINED_PIXELS) return multipliers.get(key, () => new Multiplier(H, W));
+    let m = this.mults.get(key);
+    if (!m) this.mults.set(key, m = new Multiplier(H, W));
+    return m;
+  }
+
+  rfft(H: number, W: number): Rfft2 {
+    if (H * W <= RETAINED_PIXELS) return planRfft2(H, W);
+    const key = `${H}x${W}`;
+    let r = this.plans.get(key);
+    if (!r) this.plans.set(key, r = new Rfft2(H, W));
+    return r;
+  }
+}
 
 /** Two float64 buffers that ops take turns in. */
 class Buffers implements Workspace {
@@ -48,15 +76,25 @@ class Buffers implements Workspace {
     return this[other];
   }
 
+  /** Drops both buffers when either holds more than `keep` values. */
+  trim(keep: number): void {
+    if (this.a.length > keep || this.b.length > keep) this.current = this.a = this.b = new Float64Array(0);
+  }
+
+  /** The size of the larger buffer, in values. */
+  get size(): number {
+    return Math.max(this.a.length, this.b.length);
+  }
+
   run(ops: readonly unknown[], params: readonly unknown[], img: WorkImage): WorkImage {
-    return runStages(stagesOf({ version: 1, ops: ops as Op[] }), params as SampleParams, img);
+    return runStages(stagesOf({ version: 1, ops: ops as Op[] }), params as SampleParams, img, new Scratch());
   }
 }
 
 const buffers = new Buffers();
 
 /** Runs the stages of one sample (its params) on an image in the work buffers; returns the result. */
-function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImage): WorkImage {
+function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImage, scratch: Scratch): WorkImage {
   for (const stage of stages) {
     if (stage.kind === "spatial") {
       for (const { index, op } of stage.ops) {
@@ -66,9 +104,9 @@ function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImag
       continue;
     }
     const { channels: C, height: H, width: W } = img;
-    const mult = multipliers.get(`${H}x${W}`, () => new Multiplier(H, W));
+    const mult = scratch.multiplier(H, W);
     if (!mult.build(stage, params)) continue;
-    const rf = planRfft2(H, W);
+    const rf = scratch.rfft(H, W);
     const mi = mult.complex ? mult.im : null;
     const plane = H * W;
     for (let c = 0; c < C; c++) {
@@ -100,16 +138,90 @@ export function runImages(
   outDims: Dims = dims,
   io: Io = FLOAT_IO,
 ): void {
-  const C = dims.channels, plane = dims.height * dims.width;
-  const outPlane = outDims.height * outDims.width;
-  const per = C * plane;
-  const inPer = io.inBytes ? io.inBytes * plane : per;
-  const outPer = io.outBytes ? io.outBytes * outPlane : outDims.channels * outPlane;
+  const C = dims.channels;
   // Alpha bytes ride along when the image keeps its size.
   const alpha = io.inBytes === io.outBytes && io.outBytes > C && dims.height === outDims.height &&
       dims.width === outDims.width
     ? src as Uint8Array
     : null;
+  const scratch = new Scratch();
+  try {
+    if (!io.outBytes && stages.length === 1 && stages[0].kind === "frequency") {
+      byChannel(stages[0], params, src, first, count, dims, dst as RealArray, dstFirst, io.inBytes, scratch);
+      return;
+    }
+    wholeImages(stages, params, src, first, count, dims, dst, dstFirst, outDims, io, alpha, scratch);
+  } finally {
+    // A large image's work buffers are not kept (its multiplier and transform go with `scratch`).
+    const large = Math.max(dims.height * dims.width, outDims.height * outDims.width) > RETAINED_PIXELS;
+    buffers.trim(large ? 0 : 4 * RETAINED_PIXELS);
+  }
+}
+
+/** The size of this thread's work buffers now, in float64 values (for tests: 0 after a large image). */
+export function workBufferSize(): number {
+  return buffers.size;
+}
+
+/**
+ * A single frequency stage, float out (float NCHW in, or NHWC bytes of
+ * `inBytes` per pixel): one channel at a time, in a work buffer of one channel.
+ */
+function byChannel(
+  stage: Stage & { kind: "frequency" },
+  params: readonly SampleParams[],
+  src: InArray,
+  first: number,
+  count: number,
+  dims: Dims,
+  dst: RealArray,
+  dstFirst: number,
+  inBytes: number,
+  scratch: Scratch,
+): void {
+  const { channels: C, height: H, width: W } = dims, plane = H * W, per = C * plane;
+  const inPer = inBytes ? inBytes * plane : per;
+  for (let s = 0; s < count; s++) {
+    const base = (first + s) * inPer, out = (dstFirst + s) * per;
+    const mult = scratch.multiplier(H, W);
+    const active = mult.build(stage, params[s]);
+    const rf = active ? scratch.rfft(H, W) : null;
+    const mi = mult.complex ? mult.im : null;
+    const data = buffers.start(plane);
+    for (let c = 0; c < C; c++) {
+      const to = out + c * plane;
+      if (inBytes) loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, data);
+      else for (let i = 0, at = base + c * plane; i < plane; i++) data[i] = src[at + i];
+      if (rf) {
+        rf.forwardRows(data, 0);
+        rf.filterColumns(mult.re, mi);
+        rf.inverseRows(data, 0);
+      }
+      for (let i = 0; i < plane; i++) dst[to + i] = data[i];
+    }
+  }
+}
+
+/** Any stages and io: one whole image at a time. */
+function wholeImages(
+  stages: readonly Stage[],
+  params: readonly SampleParams[],
+  src: InArray,
+  first: number,
+  count: number,
+  dims: Dims,
+  dst: OutArray,
+  dstFirst: number,
+  outDims: Dims,
+  io: Io,
+  alpha: Uint8Array | null,
+  scratch: Scratch,
+): void {
+  const C = dims.channels, plane = dims.height * dims.width;
+  const outPlane = outDims.height * outDims.width;
+  const per = C * plane;
+  const inPer = io.inBytes ? io.inBytes * plane : per;
+  const outPer = io.outBytes ? io.outBytes * outPlane : outDims.channels * outPlane;
   for (let s = 0; s < count; s++) {
     const base = (first + s) * inPer;
     const data = buffers.start(per);
@@ -120,7 +232,7 @@ export function runImages(
       channels: C,
       height: dims.height,
       width: dims.width,
-    });
+    }, scratch);
     const out = (dstFirst + s) * outPer, d = img.data;
     if (io.outBytes) storeBytes(d, outDims.channels, outPlane, dst as Uint8Array, out, io.outBytes, alpha, base);
     else for (let i = 0; i < outPer; i++) dst[out + i] = d[i];

@@ -89,22 +89,37 @@ export function decodeImage(bytes: Uint8Array, options?: DecodeOptions): Image {
 }
 
 /**
+ * `readImageInfo` as an Either: a Left `FreqaugError` instead of a throw.
+ *
+ * @example
+ * ```ts
+ * import { encodePng, readImageInfoEither } from "@freqaug/freqaug/io";
+ * const png = encodePng({ width: 3, height: 2, channels: 3, bitDepth: 16, data: new Uint16Array(18) });
+ * const info = readImageInfoEither(png); // Right { format: "png", width: 3, height: 2, channels: 3, bitDepth: 16 }
+ * ```
+ */
+export function readImageInfoEither(bytes: Uint8Array, options?: DecodeOptions): Either<FreqaugError, ImageInfo> {
+  const opts = checkOptions(options === undefined ? { maxPixels: Infinity } : { maxPixels: Infinity, ...options });
+  if (E.isLeft(opts)) return opts;
+  const { maxPixels, orientation } = opts.right;
+  return attempt(bytes, (b) => (isPng(b) ? readPngInfo(b, maxPixels) : readJpegInfo(b, maxPixels, orientation)));
+}
+
+/**
  * The format, size, channels and bit depth `decodeImage` would return, from
  * the header alone (PNG: the chunks before the image data; JPEG: the markers
  * before the first scan), with no pixel allocated. The size is after the
  * EXIF orientation (a 90° turn swaps width and height) unless
  * `orientation: "ignore"`. No pixel limit applies unless `maxPixels` is given.
+ * Throws a `FreqaugError` (code `decode`) when the header is not one.
  *
  * @example
  * ```ts
  * import { encodePng, readImageInfo } from "@freqaug/freqaug/io";
  * const png = encodePng({ width: 3, height: 2, channels: 3, bitDepth: 16, data: new Uint16Array(18) });
- * const info = readImageInfo(png); // Right { format: "png", width: 3, height: 2, channels: 3, bitDepth: 16 }
+ * const info = readImageInfo(png); // { format: "png", width: 3, height: 2, channels: 3, bitDepth: 16 }
  * ```
  */
-export function readImageInfo(bytes: Uint8Array, options?: DecodeOptions): Either<FreqaugError, ImageInfo> {
-  const opts = checkOptions(options === undefined ? { maxPixels: Infinity } : { maxPixels: Infinity, ...options });
-  if (E.isLeft(opts)) return opts;
-  const { maxPixels, orientation } = opts.right;
-  return attempt(bytes, (b) => (isPng(b) ? readPngInfo(b, maxPixels) : readJpegInfo(b, maxPixels, orientation)));
+export function readImageInfo(bytes: Uint8Array, options?: DecodeOptions): ImageInfo {
+  return orThrow(readImageInfoEither(bytes, options));
 }

@@ -9,6 +9,14 @@
  * its own resolution and memory limits set from the checked frame. The EXIF
  * orientation (APP1) is applied unless asked not to.
  *
+ * Before decoding, a frame that claims more pixels than the file's bytes
+ * could code is refused (jpeg-js would allocate for the whole frame first,
+ * ~30 bytes a pixel): every 8×8 block of the full-resolution component costs
+ * at least one bit in any baseline scan and in a progressive DC scan, so a
+ * file needs at least one byte per {@link BLOCKS_PER_BYTE} such blocks
+ * (half what the one-bit bound gives; a flat 4000×3000 photo written at
+ * quality 1 takes ~30 times that).
+ *
  * @module
  */
 
@@ -30,6 +38,14 @@ interface JpegFrame {
 }
 
 const fail = (part: string, reason: string) => decodeError("JPEG", part, reason);
+
+/** 8×8 blocks of the full-resolution component that one byte of a file may stand for, at most. */
+export const BLOCKS_PER_BYTE = 16;
+
+/** The fewest bytes a JPEG of `width`×`height` can have (see {@link BLOCKS_PER_BYTE}). */
+export function minJpegBytes(width: number, height: number): number {
+  return Math.ceil((Math.ceil(width / 8) * Math.ceil(height / 8)) / BLOCKS_PER_BYTE);
+}
 
 const sofName = (m: number) => `SOF${m - 0xc0}`;
 
@@ -107,6 +123,13 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
         throw fail(
           sofName(m),
           `${width}x${height} = ${width * height} pixels is over the limit of ${maxPixels} (maxPixels)`,
+        );
+      }
+      if (!headerOnly && n < minJpegBytes(width, height)) {
+        throw fail(
+          sofName(m),
+          `${width}x${height} needs at least ${minJpegBytes(width, height)} bytes ` +
+            `(one per ${BLOCKS_PER_BYTE} blocks of 8x8), the file has ${n}: damaged or forged`,
         );
       }
       frame = { width, height, components };

@@ -141,6 +141,13 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): { head
     if (!/^[A-Za-z]{4}$/.test(name)) throw fail("", `invalid chunk type "${name}" at byte ${pos}`);
     if (length > 0x7fffffff) throw fail(`${name} chunk`, `length ${length} is over 2^31-1`);
     const at = pos + 8;
+    if (headerOnly && header && name === "IDAT") {
+      // The header is known once the image data starts: its bytes (and CRC) need not be here.
+      if (header.colorType === 3 && !header.palette) {
+        throw fail("PLTE chunk", "missing (a palette image, colour type 3, needs one before IDAT)");
+      }
+      return { header, idat };
+    }
     if (at + length + 4 > bytes.length) {
       throw fail(`${name} chunk`, `truncated (needs ${length + 4} bytes after its header, ${bytes.length - at} left)`);
     }
@@ -181,11 +188,12 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): { head
         }
         break;
       case "IDAT":
-        if (idatDone) throw fail("IDAT chunk", "after another chunk that follows IDAT (IDAT chunks must be consecutive)");
+        if (idatDone) {
+          throw fail("IDAT chunk", "after another chunk that follows IDAT (IDAT chunks must be consecutive)");
+        }
         if (header.colorType === 3 && !header.palette) {
           throw fail("PLTE chunk", "missing (a palette image, colour type 3, needs one before IDAT)");
         }
-        if (headerOnly) return { header, idat };
         idat.push(bytes.subarray(at, at + length));
         break;
       case "IEND":
