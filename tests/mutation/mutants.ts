@@ -751,4 +751,116 @@ export const mutants: readonly Mutant[] = [
     replace: "        if (!args.overwrite && existing.has(path)) {",
     why: "With --overwrite the rename replaces the old file anyway, so removing it first is wasted work.",
   },
+  // Command-line memory: decode-ahead budget, JPEG size rule, CPU scratch.
+  {
+    name: "cli-decode-ahead-unknown-size-twice",
+    file: "src/cli/augment_dir.ts",
+    find:
+      "const fits = () => (guess > 0 || window.length === 0) && pendingPixels + ahead + running() + guess <= budget;",
+    replace: "const fits = () => pendingPixels + ahead + running() + guess <= budget;",
+    why:
+      "An input of unknown size counts as 0 pixels, so two huge inputs are decoded at once at the start (tests/cli_memory_test.ts: one at a time).",
+  },
+  {
+    name: "cli-decode-ahead-counts-one-view",
+    file: "src/cli/augment_dir.ts",
+    find: "const job = jobs[next++], counted = guess * job.views.length;",
+    replace: "const job = jobs[next++], counted = guess;",
+    why:
+      "An input being decoded is one image, forgetting that each of its views becomes a sample of the batch (tests/cli_memory_test.ts: within --batch-pixels with --views 2).",
+  },
+  {
+    name: "jpeg-min-bytes-counts-mcus",
+    file: "src/io/jpeg_decode.ts",
+    find: "return Math.ceil((Math.ceil(width / 8) * Math.ceil(height / 8)) / BLOCKS_PER_BYTE);",
+    replace: "return Math.ceil((Math.ceil(width / 16) * Math.ceil(height / 16)) / BLOCKS_PER_BYTE);",
+    why:
+      "Counting 16x16 MCUs of 4:2:0 instead of 8x8 blocks makes the bound 4 times looser (tests/io_jpeg_test.ts: the 79102-byte bound).",
+  },
+  {
+    name: "cpu-large-scratch-kept",
+    file: "src/cpu/kernel.ts",
+    find: "buffers.trim(large ? 0 : 4 * RETAINED_PIXELS);",
+    replace: "buffers.trim(4 * RETAINED_PIXELS);",
+    why:
+      "Trimming by buffer length forgets that one channel of a large image is under the limit, so its work buffer stays (tests/cli_memory_test.ts: no scratch kept).",
+  },
+  {
+    name: "cpu-by-channel-bytes-offset",
+    file: "src/cpu/kernel.ts",
+    find: "if (inBytes) loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, data);",
+    replace: "if (inBytes) loadBytes(src as Uint8Array, base, inBytes, 1, plane, data);",
+    why:
+      "Loading one channel of interleaved bytes from the pixel's start reads red for every channel (tests/cli_memory_test.ts: bytes or floats in give the same bits).",
+  },
+  {
+    name: "cli-large-jpeg-on-this-thread",
+    file: "src/cli/codec_pool.ts",
+    find: "return (await Deno.stat(path)).size >= ONE_SHOT_JPEG_BYTES;",
+    replace: "return (await Deno.stat(path)).size > ONE_SHOT_JPEG_BYTES * 1024;",
+    why:
+      "A threshold in KiB read as bytes keeps every photo's jpeg-js heap in the process (tests/cli_memory_test.ts: a large JPEG on a worker of its own).",
+  },
+  // Command-line safety: folders, header-first reads, run record, messages.
+  {
+    name: "cli-out-holding-in-allowed",
+    file: "src/cli/folders.ts",
+    find: "  if (inside(realIn, realOut)) {",
+    replace: "  if (false && inside(realIn, realOut)) {",
+    why: "Only --out equal to --in looked dangerous; an --out that holds --in seemed to write beside the inputs.",
+  },
+  {
+    name: "cli-listing-excludes-only-out-itself",
+    file: "src/cli/files.ts",
+    find: "(real === options.exclude || real.startsWith(`${options.exclude}/`))",
+    replace: "(real === options.exclude)",
+    why:
+      "The output folder is skipped by its real path, forgetting that a followed link may lead into a folder inside it.",
+  },
+  {
+    name: "cli-header-read-grows-for-any-error",
+    file: "src/cli/codec.ts",
+    find: "      if (!/truncated/.test(why) || whole) {",
+    replace: "      if (whole) {",
+    why:
+      "Any header error looked like a header cut off by the first 64 KiB, so the reader reads on (16 MiB) before refusing a video.",
+  },
+  {
+    name: "cli-run-record-ignores-views",
+    file: "src/cli/run_record.ts",
+    find: '  ["views", "--views"],\n',
+    replace: "",
+    why: "More views only add files, so --views looked harmless to leave out of the settings compared on a rerun.",
+  },
+  {
+    name: "cli-run-record-unfinished-overwrite-resumed",
+    file: "src/cli/run_record.ts",
+    find: "    if (diff === null && unfinished && !args.overwrite) {",
+    replace: "    if (diff === null && unfinished && !args.overwrite && false) {",
+    why:
+      "The record already holds the new settings, so a plain rerun after a killed --overwrite looked like an ordinary resume.",
+  },
+  {
+    name: "cli-progress-not-cleared-before-message",
+    file: "src/cli/progress.ts",
+    find: "  bar?.clear();\n",
+    replace: "",
+    why: "The bar is redrawn after the message anyway, so clearing it first looked redundant.",
+  },
+  {
+    name: "png-header-read-needs-whole-idat",
+    file: "src/io/png_decode.ts",
+    find: '    if (headerOnly && header && name === "IDAT") {',
+    replace: '    if (headerOnly && header && name === "IDAT" && at + length + 4 <= bytes.length) {',
+    why:
+      "The header walk checks every chunk it passes, so it waited for the first IDAT's bytes too (a 17 MB IDAT is past the 16 MiB header read).",
+  },
+  {
+    name: "options-spread-skips-hidden",
+    file: "src/api/validate.ts",
+    find: "      ? snapshot(options, path) as E.Either<FreqaugError, O>",
+    replace: "      ? E.right({ ...options } as O)",
+    why:
+      "Spreading the options looked like a complete copy; it skips non-enumerable and inherited (class getter) options.",
+  },
 ];
