@@ -8,31 +8,7 @@ import { augment, type SampleParams } from "../mod.ts";
 import { decodeImage, encodePng, fromBatch, type Image, toBatch } from "../io.ts";
 import { readSpec } from "../src/cli/main.ts";
 import type { Pipeline } from "../mod.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const FIXTURES = new URL("tests/fixtures/", ROOT).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "cli.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** The stderr lines of a run, without the WebGPU runtime's own noise. */
-function errLines(r: Run): string[] {
-  return r.stderr.split("\n").filter((l) => l && !l.startsWith("error: XDG_RUNTIME_DIR"));
-}
+import { cli, errLines, FIXTURES, walk } from "./_cli.ts";
 
 function rgb(h: number, w: number, salt: number): Uint8Array {
   const data = new Uint8Array(h * w * 3);
@@ -65,19 +41,6 @@ async function spec(dir: string, ops: unknown[]): Promise<string> {
 
 function lines(text: string): { path: string; input: string; view: number; seed: number; params: SampleParams }[] {
   return text.trim().split("\n").filter((l) => l).map((l) => JSON.parse(l));
-}
-
-async function files(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (rel: string) => {
-    for await (const e of Deno.readDir(rel ? `${dir}/${rel}` : dir)) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(path);
-      else found.push(path);
-    }
-  };
-  await walk("");
-  return found.sort();
 }
 
 /**
@@ -147,7 +110,7 @@ Deno.test("cli augment --format npy: float32 (C, H, W) files with values outside
     // A 3-mean normalize does not take 1 channel: the gray input runs as RGB, said once.
     assert.equal(errLines(r).length, 1, r.stderr);
     assert.match(errLines(r)[0], /^freqaug: gray inputs run as RGB and are written as RGB: ops\[1\]/);
-    assert.deepEqual(await files(`${dir}/out`), [
+    assert.deepEqual(await walk(`${dir}/out`), [
       "c.v0.npy",
       "c.v1.npy",
       "g.v0.npy",
@@ -310,7 +273,7 @@ Deno.test("cli augment: colliding output names are resolved the same by every sh
       "params.jsonl",
       "params.run.json",
     ];
-    assert.deepEqual(await files(`${dir}/one`), want);
+    assert.deepEqual(await walk(`${dir}/one`), want);
     const notes = errLines(one);
     assert.equal(notes.length, 2, one.stderr);
     assert.ok(
@@ -325,7 +288,7 @@ Deno.test("cli augment: colliding output names are resolved the same by every sh
     for (const s of ["0/3", "1/3", "2/3"]) {
       assert.equal((await cli([...base, "--out", `${dir}/sh`, "--shard", s])).code, 0);
     }
-    const shardFiles = (await files(`${dir}/sh`)).filter((f) => !f.startsWith("params"));
+    const shardFiles = (await walk(`${dir}/sh`)).filter((f) => !f.startsWith("params"));
     assert.deepEqual(shardFiles, want.slice(0, -2));
     for (const f of shardFiles) {
       assert.deepEqual(await Deno.readFile(`${dir}/sh/${f}`), await Deno.readFile(`${dir}/one/${f}`), f);
@@ -343,7 +306,7 @@ Deno.test("cli augment: output names of 250 and 255 bytes work (temporary names 
     const path = await spec(dir, [{ op: "gmm", k: 2, sigma: [1, 2], c: 3 }, { op: "clamp" }]);
     const r = await cli(["augment", "--spec", path, "--in", `${dir}/in`, "--out", `${dir}/out`]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(await files(`${dir}/out`), [...names, "params.jsonl", "params.run.json"].sort());
+    assert.deepEqual(await walk(`${dir}/out`), [...names, "params.jsonl", "params.run.json"].sort());
     for (const n of names) assert.equal(new TextEncoder().encode(n).length, n.startsWith("n") ? 250 : 255);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -389,7 +352,7 @@ Deno.test("cli augment: links, FIFOs and sockets get a line each and never hang;
       `${dir}/in/sock: skipped: socket`,
       `${dir}/in/sub/loop: skipped: symbolic link loop`,
     ]);
-    assert.deepEqual(await files(`${dir}/o2`), ["link.png", "params.jsonl", "params.run.json", "plain.png"]);
+    assert.deepEqual(await walk(`${dir}/o2`), ["link.png", "params.jsonl", "params.run.json", "plain.png"]);
   } finally {
     try {
       holder.kill("SIGKILL");
@@ -448,10 +411,10 @@ Deno.test("cli augment: any pixel budget gives the same bytes; one image over th
     assert.equal(tight.code, 0, tight.stderr);
     const mid = await cli([...base, "--out", `${dir}/c`, "--batch-pixels", "400", "--batch", "5"]);
     assert.equal(mid.code, 0, mid.stderr);
-    const names = (await files(`${dir}/a`)).filter((f) => f.endsWith(".png"));
+    const names = (await walk(`${dir}/a`)).filter((f) => f.endsWith(".png"));
     assert.equal(names.length, 18);
     for (const out of ["b", "c"]) {
-      assert.deepEqual((await files(`${dir}/${out}`)).filter((f) => f.endsWith(".png")), names);
+      assert.deepEqual((await walk(`${dir}/${out}`)).filter((f) => f.endsWith(".png")), names);
       for (const f of names) {
         assert.deepEqual(await Deno.readFile(`${dir}/${out}/${f}`), await Deno.readFile(`${dir}/a/${f}`), f);
       }

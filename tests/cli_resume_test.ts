@@ -10,36 +10,7 @@ import { decodeImage, encodePng, fromBatch, toBatch } from "../io.ts";
 import { readSpec } from "../src/cli/main.ts";
 import { tempTag } from "../src/cli/ledger.ts";
 import { hostName } from "../src/cli/lock.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const PERMS = ["--allow-read", "--allow-write", "--allow-env"];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "cli.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-function spawn(args: string[], env?: Record<string, string>): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "cli.ts", ...args],
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+import { cli, spawn, walk } from "./_cli.ts";
 
 function rgb(h: number, w: number, salt: number): Uint8Array {
   const data = new Uint8Array(h * w * 3);
@@ -62,19 +33,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const go = async (rel: string) => {
-    for await (const e of Deno.readDir(rel ? `${dir}/${rel}` : dir)) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) await go(path);
-      else found.push(path);
-    }
-  };
-  await go("");
-  return found.sort();
 }
 
 type Line = { path: string; input: string; view: number; seed: number; params: SampleParams };

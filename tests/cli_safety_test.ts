@@ -12,31 +12,7 @@ import { readImage } from "../src/cli/codec.ts";
 import { escapeLine } from "../src/cli/escape.ts";
 import { imageSeed } from "../src/cli/files.ts";
 import { readSpec } from "../src/cli/main.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const FIXTURES = new URL("tests/fixtures/", ROOT).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "cli.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** The stderr lines of a run, without the WebGPU runtime's own noise. */
-function errLines(r: Run): string[] {
-  return r.stderr.split("\n").filter((l) => l && !l.startsWith("error: XDG_RUNTIME_DIR"));
-}
+import { cli, errLines, FIXTURES, ROOT } from "./_cli.ts";
 
 function rgb(h: number, w: number, salt: number): Uint8Array {
   const data = new Uint8Array(h * w * 3);

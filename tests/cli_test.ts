@@ -7,29 +7,7 @@ import { decodeImage, encodePng, fromBatch, toBatch } from "../io.ts";
 import { crc32 } from "../src/io/checksum.ts";
 import { readSpec } from "../src/cli/main.ts";
 import type { Pipeline, SampleParams } from "../mod.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const FIXTURES = new URL("tests/fixtures/", ROOT).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], options: { env?: Record<string, string>; deny?: string } = {}): Promise<Run> {
-  const perms = ["--allow-read", "--allow-write", "--allow-env"];
-  if (options.deny) perms.push(`--deny-read=${options.deny}`);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, "cli.ts", ...args],
-    cwd: ROOT,
-    env: options.env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { cli, FIXTURES, ROOT } from "./_cli.ts";
 
 function picture(h: number, w: number, salt: number): Uint8Array {
   const data = new Uint8Array(h * w * 3);
