@@ -271,6 +271,23 @@ Deno.test("cli safety: a PNG whose one IDAT chunk is larger than the header read
   }
 });
 
+Deno.test("cli safety: the resize to --size is bounded by --max-pixels, not the library's default", async () => {
+  const dir = await tempDir();
+  try {
+    await Deno.writeFile(
+      `${dir}/in/a.png`,
+      encodePng({ width: 4, height: 4, channels: 1, bitDepth: 8, data: new Uint8Array(16) }),
+    );
+    const ok = await readImage(`${dir}/in/a.png`, 81, ACCEPTS, { height: 9, width: 9 });
+    assert.notEqual(typeof ok, "string", String(ok));
+    const over = await readImage(`${dir}/in/a.png`, 80, ACCEPTS, { height: 9, width: 9 });
+    assert.equal(typeof over, "string");
+    assert.match(over as string, /at most 80 pixels/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cli safety: a rerun with another spec, seed, size, views, format or bit depth is refused; --overwrite replaces the record", async () => {
   const dir = await tempDir();
   try {

@@ -125,6 +125,7 @@ Deno.test("toBatch / resizeImage: a size over maxPixels, or too large to allocat
   left(toBatchEither([img], { size: { height: 30000, width: 30000 } }), /^options\.size: .*at most 89478485 pixels/);
   left(toBatchEither([img], { size: { height: 5, width: 5 }, maxPixels: 24 }), /at most 24 pixels/);
   left(toBatchEither([img], { size: { height: 4, width: 4 }, maxPixels: 0 }), /^options\.maxPixels: got 0/);
+  left(toBatchEither([img], { maxPixels: "x" as never }), /^options\.maxPixels: got "x"/);
   left(resizeImageEither(img, { height: 1e5, width: 1e5 }), /^size: .*at most 89478485 pixels/);
   // Allowed by maxPixels, but beyond any allocation: the RangeError becomes a Left.
   left(resizeImageEither(img, { height: 1e5, width: 1e5 }, { maxPixels: 1e12 }), /^size: .*can be allocated/);

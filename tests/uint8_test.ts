@@ -10,9 +10,12 @@ import {
   compile,
   FreqaugError,
   gmm,
+  horizontalFlip,
   pipe,
   type Pipeline,
+  randomApply,
   randomResizedCrop,
+  verticalFlip,
   webgpuAdapter,
 } from "../mod.ts";
 import { arbPipeline, arbViewOp } from "../src/testing/mod.ts";
@@ -119,6 +122,31 @@ Deno.test("a 4-channel byte batch: colour runs, alpha rides along (kept at the s
   assert.equal(floats.images.data.length, N * 3 * H * W);
 });
 
+Deno.test("a 4-channel byte batch: a flip or a same-size crop, even inside a combinator, does not carry alpha to the wrong pixel", async () => {
+  // Opaque red, then transparent blue: after a horizontal flip the blue pixel comes first; the input's alpha
+  // bytes, left in place, would make it opaque and the red one transparent.
+  const two = { data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 0]), layout: "NHWC", count: 1, channels: 4 } as const;
+  const flipped = await augment(pipe(horizontalFlip({ p: 1 })), { ...two, height: 1, width: 2 }, {
+    seed: 1,
+    backend: "cpu",
+    output: "uint8",
+  });
+  assert.deepEqual([...flipped.images.data], [0, 0, 255, 255, 255, 0, 0, 255], "colour moved, alpha opaque");
+  const H = 6, W = 5;
+  const data = new Uint8Array(H * W * 4).map((_, i) => (i * 53 + 7) & 255);
+  const b = { data, layout: "NHWC", count: 1, channels: 4, height: H, width: W } as const;
+  for (
+    const p of [
+      pipe(verticalFlip({ p: 1 })),
+      pipe(randomResizedCrop({ size: [H, W] })),
+      pipe(gmm({ k: 2, sigma: [1, 2] }), randomApply([horizontalFlip()], { p: 0.5 })),
+    ]
+  ) {
+    const r = await augment(p, b, { seed: 3, backend: "cpu", output: "uint8" });
+    for (let i = 3; i < r.images.data.length; i += 4) assert.equal(r.images.data[i], 255, `${p.ops[0].op}: ${i}`);
+  }
+});
+
 Deno.test("a kernel of 3 channels runs byte batches of 3 and 4 channels; replayed params give the same bytes", async () => {
   const k = await compile(pipe(gmm({ k: 5, sigma: [1, 3] })), { height: 8, width: 8, channels: 3 }, { backend: "cpu" });
   const rgb = {
@@ -214,12 +242,18 @@ gpuTest("alpha rides along; bytes out match the CPU backend's to within one step
   const H = 12, W = 10, N = 2;
   const data = new Uint8Array(N * H * W * 4).map((_, i) => (i * 53 + 7) & 255);
   const b = { data, layout: "NHWC", count: N, channels: 4, height: H, width: W } as const;
-  for (const p of [pipe(gmm({ k: 3, sigma: [1, 2] })), pipe(randomResizedCrop({ size: [6, 5] }), gmm())]) {
+  for (
+    const p of [
+      pipe(gmm({ k: 3, sigma: [1, 2] })),
+      pipe(randomResizedCrop({ size: [6, 5] }), gmm()),
+      pipe(gmm(), horizontalFlip()),
+    ]
+  ) {
     const gpu = await augment(p, b, { seed: 4, backend: "webgpu", output: "uint8" });
     const cpu = await augment(p, b, { seed: 4, backend: "cpu", output: "uint8" });
     assert.equal(gpu.images.data.length, cpu.images.data.length);
     assert.ok(maxDiff(gpu.images.data, cpu.images.data) <= 1);
-    const crop = p.ops[0].op === "randomResizedCrop";
-    for (let i = 3; i < gpu.images.data.length; i += 4) assert.equal(gpu.images.data[i], crop ? 255 : data[i]);
+    const moved = p.ops.some((o) => o.op === "randomResizedCrop" || o.op === "horizontalFlip");
+    for (let i = 3; i < gpu.images.data.length; i += 4) assert.equal(gpu.images.data[i], moved ? 255 : data[i]);
   }
 });

@@ -170,8 +170,9 @@ export interface GpuBatch<L extends GpuLayout = GpuLayout> {
  *   product, rounding half to even — on both backends, so it equals that
  *   conversion of the `float32` output. With the input's channel count: for
  *   a 4-channel byte batch the alpha bytes are copied through untouched when
- *   the output has the input's height and width (no `randomResizedCrop`),
- *   and are 255 otherwise (ready for `ImageData`).
+ *   every pixel keeps its place (no `horizontalFlip`, `verticalFlip` or
+ *   `randomResizedCrop` in the pipeline, combinators included), and are 255
+ *   otherwise: alpha is not moved with the pixels (ready for `ImageData`).
  *
  * Default: the input's own type for float batches (`Float64Array` stays
  * float64), `float32` for byte batches and GPU batches. A float result of a

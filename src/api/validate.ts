@@ -13,6 +13,7 @@ import type { RealArray } from "../math/rfft2.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { OpParams, SampleParams } from "../params/types.ts";
 import type { Batch, ByteArray, GpuLayout, OutputType } from "./images.ts";
+import type { OutKind } from "../cpu/io.ts";
 
 export type { Batch } from "./images.ts";
 
@@ -266,8 +267,7 @@ export const USAGE_COPY_SRC = 0x0004;
 /** See {@link USAGE_COPY_SRC}. */
 export const USAGE_COPY_DST = 0x0008;
 
-/** What a run's output is, resolved: the array kind, and the bytes per pixel of a `u8` output. */
-export type OutKind = "f32" | "f64" | "f16" | "u8";
+export type { OutKind };
 
 /**
  * Checks an `output` option for an input and resolves it: nothing is the

@@ -148,7 +148,7 @@ export async function readImage(
   const base = { channels, bitDepth: image.bitDepth, gray };
   if (!size) return { ...base, height: image.height, width: image.width, image, planar: null };
   try {
-    const planar = toBatch([image], { size, channels }).data;
+    const planar = toBatch([image], { size, channels, maxPixels }).data;
     return { ...base, height: size.height, width: size.width, image: null, planar };
   } catch (e) {
     return `cannot resize (${message(e)})`;

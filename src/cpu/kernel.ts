@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type Stage, stagesOf } from "../dsl/stages.ts";
+import { keepsPixelPositions, type Stage, stagesOf } from "../dsl/stages.ts";
 import type { Op } from "../dsl/types.ts";
 import { Lru } from "../math/lru.ts";
 import { planRfft2, type RealArray, Rfft2 } from "../math/rfft2.ts";
@@ -139,9 +139,9 @@ export function runImages(
   io: Io = FLOAT_IO,
 ): void {
   const C = dims.channels;
-  // Alpha bytes ride along when the image keeps its size.
+  // Alpha bytes ride along when every pixel keeps its place (same size, no flip or crop).
   const alpha = io.inBytes === io.outBytes && io.outBytes > C && dims.height === outDims.height &&
-      dims.width === outDims.width
+      dims.width === outDims.width && keepsPixelPositions(stages.flatMap((s) => s.ops.map((o) => o.op)))
     ? src as Uint8Array
     : null;
   const scratch = new Scratch();

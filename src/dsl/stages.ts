@@ -62,3 +62,18 @@ export function outputShape(pipeline: Pipeline, shape: ImageShape): ImageShape {
   const s = shapesOf(pipeline, shape);
   return s[s.length - 1];
 }
+
+/** Ops that move pixels without changing the image's size (or may, for a crop to the input's size). */
+const MOVES_PIXELS = new Set(["horizontalFlip", "verticalFlip", "randomResizedCrop"]);
+
+/**
+ * Whether every pixel of the result comes from the same position of the
+ * input: no flip or crop anywhere in the ops (combinators' children
+ * included). Alpha carried through from the input is only right then.
+ */
+export function keepsPixelPositions(ops: readonly { readonly op: string }[]): boolean {
+  return ops.every((o) => {
+    const children = (o as { readonly ops?: readonly { readonly op: string }[] }).ops;
+    return !MOVES_PIXELS.has(o.op) && (children === undefined || keepsPixelPositions(children));
+  });
+}

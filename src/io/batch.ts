@@ -137,6 +137,10 @@ export function toBatchEither(
     const r = checkImage(images[k], `images[${k}]`);
     if (E.isLeft(r)) return r;
   }
+  const limit = options.maxPixels;
+  if (limit !== undefined && (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)) {
+    return fail("input", "options.maxPixels", limit, "an integer >= 1");
+  }
   let target: { height: number; width: number };
   if (options.size !== undefined) {
     const r = size("options.size", options.size, options.maxPixels);

@@ -99,7 +99,13 @@ export function decodeImage(bytes: Uint8Array, options?: DecodeOptions): Image {
  * ```
  */
 export function readImageInfoEither(bytes: Uint8Array, options?: DecodeOptions): Either<FreqaugError, ImageInfo> {
-  const opts = checkOptions(options === undefined ? { maxPixels: Infinity } : { maxPixels: Infinity, ...options });
+  const opts = checkOptions(
+    options === undefined
+      ? { maxPixels: Infinity }
+      : typeof options === "object" && options !== null
+      ? { maxPixels: Infinity, ...options }
+      : options,
+  );
   if (E.isLeft(opts)) return opts;
   const { maxPixels, orientation } = opts.right;
   return attempt(bytes, (b) => (isPng(b) ? readPngInfo(b, maxPixels) : readJpegInfo(b, maxPixels, orientation)));

@@ -35,7 +35,7 @@ import reduceWgsl from "../../shaders/reduce.wgsl" with { type: "text" };
 import partialSumWgsl from "../../shaders/partial_sum.wgsl" with { type: "text" };
 import packedWgsl from "../../shaders/packed.wgsl" with { type: "text" };
 import packWgsl from "../../shaders/pack.wgsl" with { type: "text" };
-import { type FrequencyStage, shapesOf, stagesOf } from "../dsl/stages.ts";
+import { type FrequencyStage, keepsPixelPositions, shapesOf, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { moduleOf } from "../ops/registry.ts";
 import { describeFft, type GpuFftPlan, planGpuFft } from "./fftplan.ts";
@@ -115,7 +115,8 @@ export interface PassPlan {
  * the passes that load the input unpack. The result: float32 NCHW in an
  * image buffer, or packed into `packed` by a last `pack` pass — float16
  * (2 to a word, NCHW) or NHWC bytes (`outBytes` per pixel; with 4-byte
- * input and output of one size the alpha bytes stay as they came).
+ * input and output of one size, and no flip or crop, the alpha bytes stay
+ * as they came).
  */
 export interface GpuIo {
   /** Bytes per pixel of a byte input (3 or 4), or 0 for float32 NCHW. */
@@ -674,7 +675,7 @@ export function planGpu(
     const units = half ? outValues : io.outBytes * out.height * out.width;
     const perWord = half ? 2 : 4;
     const keepAlpha = !half && io.inBytes === 4 && io.outBytes === 4 && out.height === shape.height &&
-      out.width === shape.width;
+      out.width === shape.width && keepsPixelPositions(pipeline.ops);
     passes.push({
       name: "pack",
       stage,
