@@ -222,8 +222,22 @@ Deno.test("jpeg: a frame claiming more blocks than the file's bytes can code is 
   // The bound itself: 128 wide is 16 blocks a row, so a height of 8·n needs exactly n bytes.
   assert.equal(minJpegBytes(128, 8 * n), n);
   assert.match(left(claiming(jpg, 128, 8 * (n + 1))).message, /needs at least \d+ bytes/);
-  const atBound = left(claiming(jpg, 128, 8 * n)); // damaged data then, but not refused by the size rule
-  assert.doesNotMatch(atBound.message, /needs at least/);
+  const atBound = left(claiming(jpg, 128, 8 * n)); // passes the file's size rule, not the scans' own
+  assert.doesNotMatch(atBound.message, /the file has/);
+  assert.match(atBound.message, /needs at least \d+ bytes of scan data .* the scans have \d+: damaged or forged$/);
+  // Padding that codes no blocks (a comment) does not count: the scans' bytes must be enough.
+  const need = minJpegBytes(3000, 3000);
+  const segments: Uint8Array[] = [];
+  for (let left = need; left > 0; left -= 65533) {
+    const size = Math.min(65533, left);
+    const seg = new Uint8Array(size + 4);
+    seg.set([0xff, 0xfe, (size + 2) >> 8, (size + 2) & 255]);
+    segments.push(seg);
+  }
+  const forged = claiming(jpg, 3000, 3000);
+  const padded = concat(forged.subarray(0, 2), ...segments, forged.subarray(2));
+  assert.ok(padded.length >= need);
+  assert.match(left(padded).message, /^JPEG: 3000x3000 needs at least \d+ bytes of scan data/);
   // The header alone is still readable (the rule needs the whole file).
   const info = readImageInfoEither(claiming(jpg, 9000, 9000));
   assert.ok(info._tag === "Right" && info.right.width === 9000);

@@ -71,7 +71,7 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
   let pos = 2;
   let frame: { width: number; height: number; components: number } | undefined;
   let orientation: Orientation = 1;
-  let exifSeen = false, adobe = false, scans = 0;
+  let exifSeen = false, adobe = false, scans = 0, coded = 0;
   for (;;) {
     if (pos >= n) throw fail("", "truncated file (no end-of-image marker)");
     if (bytes[pos] !== 0xff) throw fail("", `no marker at byte ${pos} (0x${bytes[pos].toString(16)} found)`);
@@ -81,6 +81,16 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
     if (m === 0xd9) {
       if (!frame) throw fail("", "no frame header (SOF) before the end-of-image marker");
       if (scans === 0) throw fail("", "no image data (no scan before the end-of-image marker)");
+      // Comments and APPn padding code no blocks: the scans' own bytes must be enough for the frame.
+      if (coded < minJpegBytes(frame.width, frame.height)) {
+        throw fail(
+          "",
+          `${frame.width}x${frame.height} needs at least ${
+            minJpegBytes(frame.width, frame.height)
+          } bytes of scan data ` +
+            `(one per ${BLOCKS_PER_BYTE} blocks of 8x8), the scans have ${coded}: damaged or forged`,
+        );
+      }
       return checked(frame, orientation, adobe);
     }
     if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) continue; // TEM, RSTn: no length
@@ -155,6 +165,7 @@ function walk(bytes: Uint8Array, maxPixels: number, headerOnly: boolean): JpegFr
         }
         i++;
       }
+      coded += i - end;
       pos = i;
       continue;
     }

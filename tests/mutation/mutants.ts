@@ -863,4 +863,18 @@ export const mutants: readonly Mutant[] = [
     why:
       "Spreading the options looked like a complete copy; it skips non-enumerable and inherited (class getter) options.",
   },
+  {
+    name: "cpu-alpha-kept-after-flip",
+    file: "src/cpu/kernel.ts",
+    find: "dims.width === outDims.width && keepsPixelPositions(stages.flatMap((s) => s.ops.map((o) => o.op)))",
+    replace: "dims.width === outDims.width",
+    why: "An image that keeps its size looked like one whose pixels stay in place, forgetting flips.",
+  },
+  {
+    name: "jpeg-scan-bytes-unchecked",
+    file: "src/io/jpeg_decode.ts",
+    find: "      if (coded < minJpegBytes(frame.width, frame.height)) {",
+    replace: "      if (false) {",
+    why: "The file-size rule already holds, so checking the scans' own bytes looked redundant (comments pad a file).",
+  },
 ];
