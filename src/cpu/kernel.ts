@@ -139,9 +139,9 @@ export function runImages(
   io: Io = FLOAT_IO,
 ): void {
   const C = dims.channels;
-  // Alpha bytes ride along when every pixel keeps its place (same size, no flip or crop).
-  const alpha = io.inBytes === io.outBytes && io.outBytes > C && dims.height === outDims.height &&
-      dims.width === outDims.width && keepsPixelPositions(stages.flatMap((s) => s.ops.map((o) => o.op)))
+  // Alpha bytes ride along when every pixel keeps its place (no flip or crop, so the size is kept too).
+  const alpha = io.inBytes === io.outBytes && io.outBytes > C &&
+      keepsPixelPositions(stages.flatMap((s) => s.ops.map((o) => o.op)))
     ? src as Uint8Array
     : null;
   const scratch = new Scratch();

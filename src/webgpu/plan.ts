@@ -674,8 +674,8 @@ export function planGpu(
     const half = io.out === "f16";
     const units = half ? outValues : io.outBytes * out.height * out.width;
     const perWord = half ? 2 : 4;
-    const keepAlpha = !half && io.inBytes === 4 && io.outBytes === 4 && out.height === shape.height &&
-      out.width === shape.width && keepsPixelPositions(pipeline.ops);
+    // No flip or crop: every pixel keeps its place (and the size is kept).
+    const keepAlpha = !half && io.inBytes === 4 && io.outBytes === 4 && keepsPixelPositions(pipeline.ops);
     passes.push({
       name: "pack",
       stage,
