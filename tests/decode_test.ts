@@ -3,7 +3,7 @@
 // the command line's argument parsing.
 import assert from "node:assert/strict";
 import { decodeImage, resize } from "../src/io/decode.ts";
-import { readHeader } from "../src/io/header.ts";
+import { readImageInfo, readImageInfoEither } from "../io.ts";
 import { parseArgs, shardFromEnv } from "../src/cli/args.ts";
 import { imageSeed, outputNames, shardOf } from "../src/cli/files.ts";
 
@@ -47,13 +47,16 @@ Deno.test("decode: baseline, progressive and gray JPEG within JPEG's loss", () =
 
 Deno.test("decode: headers are read before pixels; bad data is a reason naming the part, never a throw", () => {
   const png = Deno.readFileSync(new URL("rgb8.png", FIXTURES));
-  assert.deepEqual(readHeader(png), { format: "png", width: W, height: H });
-  assert.deepEqual(readHeader(Deno.readFileSync(new URL("progressive.jpg", FIXTURES))), {
+  assert.deepEqual(readImageInfo(png), { format: "png", width: W, height: H, channels: 3, bitDepth: 8 });
+  assert.deepEqual(readImageInfo(Deno.readFileSync(new URL("progressive.jpg", FIXTURES))), {
     format: "jpeg",
     width: W,
     height: H,
+    channels: 3,
+    bitDepth: 8,
   });
-  assert.equal(readHeader(new TextEncoder().encode("GIF89a...")), "image: not a PNG or JPEG file");
+  const gif = readImageInfoEither(new TextEncoder().encode("GIF89a..."));
+  assert.equal(gif._tag === "Left" && gif.left.message, "image: not a PNG or JPEG file");
   assert.match(
     decodeImage(png.slice(0, 20)) as string,
     /^PNG: IHDR chunk truncated \(needs 17 bytes after its header, 4 left\)$/,

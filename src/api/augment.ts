@@ -172,8 +172,10 @@ export function augmentTask<B extends AnyBatch, O extends OutputType | undefined
   options?: AugmentRunOptions<O>,
 ): TaskEither<FreqaugError, ResultFor<B, O>> {
   return guarded("augment", () => {
+    // One read of the caller's fields: what is checked here is what the kernel runs.
+    const snap = (typeof batch === "object" && batch !== null ? { ...batch } : batch) as B;
     const checked = flow(
-      validateInput(batch),
+      validateInput(snap),
       E.chain((b: Input) =>
         E.map((x: Checked<AugmentRunOptions<O>>) => ({ ...x, b }))(
           checkRequest(pipeline, options, pipelineChannels(b)),
@@ -202,7 +204,7 @@ export function augmentTask<B extends AnyBatch, O extends OutputType | undefined
           TE.map((kernel) => ({ ...x, kernel })),
         );
       }),
-      TE.chain(({ o, kernel }) => kernel.runTask(batch, o)),
+      TE.chain(({ o, kernel }) => kernel.runTask(snap, o)),
     );
   });
 }

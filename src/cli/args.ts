@@ -6,7 +6,7 @@
  */
 
 import type { BackendName } from "../api/backend.ts";
-import { DEFAULT_MAX_PIXELS } from "../io/decode.ts";
+import { DEFAULT_MAX_PIXELS } from "../io/image.ts";
 import { SPEC_MAX_BYTES } from "./limits.ts";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The command line's view of decoding, over `decode_image.ts`: every image as
+ * The demo's view of decoding, over `decode_image.ts`: every image as
  * 3 planes of float32 in [0, 1] (gray repeated, alpha dropped), failures as a
  * reason string, and the antialiased resize of `batch.ts`.
  *
