@@ -98,6 +98,9 @@ export function validateBatch<T extends RealArray>(
   }
   const shape = checkDims({ count, channels, height, width }, "batch.data.length", data.length);
   if (E.isLeft(shape)) return shape;
+  // Without a bound, a branch-free pass first: x * 0 is 0 for finite x and NaN otherwise, so
+  // the sums stay 0 unless some value is NaN or ±Infinity; the loop below then finds it.
+  if (maxAbs === Infinity && finiteSum(data)) return E.right({ data: data as T, count, channels, height, width });
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     // One pass: x - x is NaN for NaN and ±Infinity; the bound is Infinity unless WebGPU runs.
@@ -113,6 +116,20 @@ export function validateBatch<T extends RealArray>(
     }
   }
   return E.right({ data: data as T, count, channels, height, width });
+}
+
+/** Whether every value of `data` is finite, in one branch-free pass. */
+function finiteSum(data: RealArray): boolean {
+  let a = 0, b = 0, c = 0, d = 0, i = 0;
+  const n = data.length, m = n - (n & 3);
+  for (; i < m; i += 4) {
+    a += data[i] * 0;
+    b += data[i + 1] * 0;
+    c += data[i + 2] * 0;
+    d += data[i + 3] * 0;
+  }
+  for (; i < n; i++) a += data[i] * 0;
+  return a + b + c + d === 0;
 }
 
 interface Dims4 {

@@ -15,11 +15,12 @@
 import { keepsPixelPositions, type Stage, stagesOf } from "../dsl/stages.ts";
 import type { Op } from "../dsl/types.ts";
 import { Lru } from "../math/lru.ts";
-import { planRfft2, type RealArray, Rfft2 } from "../math/rfft2.ts";
+import type { RealArray } from "../math/rfft2.ts";
 import type { WorkImage, Workspace } from "../ops/module.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
+import { type PlaneFilter, planeFilter } from "./plane_filter.ts";
 import { FLOAT_IO, type InArray, type Io, loadBytes, type OutArray, storeBytes } from "./io.ts";
 
 /** Shape of a planar NCHW batch. */
@@ -35,10 +36,10 @@ export const RETAINED_PIXELS = 1 << 20;
 // Multiplier scratch of the image sizes met most recently.
 const multipliers = new Lru<Multiplier>(4);
 
-/** The transforms and multipliers of one call: cached for small sizes, the call's own for large ones. */
+/** The plane filters and multipliers of one call: cached for small sizes, the call's own for large ones. */
 class Scratch {
   private readonly mults = new Map<string, Multiplier>();
-  private readonly plans = new Map<string, Rfft2>();
+  private readonly filters = new Map<string, PlaneFilter>();
 
   multiplier(H: number, W: number): Multiplier {
     const key = `${H}x${W}`;
@@ -48,12 +49,13 @@ class Scratch {
     return m;
   }
 
-  rfft(H: number, W: number): Rfft2 {
-    if (H * W <= RETAINED_PIXELS) return planRfft2(H, W);
+  /** The filter of H×W planes, with the multiplier's current values. */
+  filter(H: number, W: number, mult: Multiplier): PlaneFilter {
     const key = `${H}x${W}`;
-    let r = this.plans.get(key);
-    if (!r) this.plans.set(key, r = new Rfft2(H, W));
-    return r;
+    let f = this.filters.get(key);
+    if (!f) this.filters.set(key, f = planeFilter(H, W));
+    f.setMultiplier(mult.re, mult.complex ? mult.im : null);
+    return f;
   }
 }
 
@@ -106,13 +108,12 @@ function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImag
     const { channels: C, height: H, width: W } = img;
     const mult = scratch.multiplier(H, W);
     if (!mult.build(stage, params)) continue;
-    const rf = scratch.rfft(H, W);
-    const mi = mult.complex ? mult.im : null;
-    const plane = H * W;
+    const f = scratch.filter(H, W, mult);
+    const plane = H * W, data = img.data;
     for (let c = 0; c < C; c++) {
-      rf.forwardRows(img.data, c * plane);
-      rf.filterColumns(mult.re, mi);
-      rf.inverseRows(img.data, c * plane);
+      f.load(data, c * plane);
+      f.filter();
+      f.store(data, c * plane);
     }
   }
   return img;
@@ -184,20 +185,23 @@ function byChannel(
   for (let s = 0; s < count; s++) {
     const base = (first + s) * inPer, out = (dstFirst + s) * per;
     const mult = scratch.multiplier(H, W);
-    const active = mult.build(stage, params[s]);
-    const rf = active ? scratch.rfft(H, W) : null;
-    const mi = mult.complex ? mult.im : null;
-    const data = buffers.start(plane);
+    const f = mult.build(stage, params[s]) ? scratch.filter(H, W, mult) : null;
     for (let c = 0; c < C; c++) {
       const to = out + c * plane;
-      if (inBytes) loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, data);
-      else for (let i = 0, at = base + c * plane; i < plane; i++) data[i] = src[at + i];
-      if (rf) {
-        rf.forwardRows(data, 0);
-        rf.filterColumns(mult.re, mi);
-        rf.inverseRows(data, 0);
+      if (!f) {
+        // Inactive stage: a copy (typed-array copies convert as assignment does).
+        const data = buffers.start(plane);
+        if (inBytes) loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, data);
+        else data.set((src as RealArray).subarray(base + c * plane, base + (c + 1) * plane));
+        dst.set(data.subarray(0, plane), to);
+        continue;
       }
-      for (let i = 0; i < plane; i++) dst[to + i] = data[i];
+      if (inBytes) {
+        loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, f.staging);
+        f.commit();
+      } else f.load(src as RealArray, base + c * plane);
+      f.filter();
+      f.store(dst, to);
     }
   }
 }

@@ -6,7 +6,7 @@
  * - Other lengths whose prime factors are all at most {@link MAX_DIRECT_RADIX}
  *   add direct-DFT butterflies for those primes.
  * - Lengths with a larger prime factor run Bluestein's algorithm over a
- *   power-of-two plan.
+ *   mixed-radix plan of the smallest 7-smooth length >= 2n - 1.
  *
  * Data is split complex: separate `Float64Array`s for real and imaginary parts.
  * Transforms are unscaled. The inverse is the forward transform with real and
@@ -55,7 +55,8 @@ function gatherEach(plan: ComplexFft, re: Float64Array, im: Float64Array, count:
   }
 }
 
-interface Stage {
+/** One radix pass of a mixed-radix plan, with its twiddles (shared with the WebAssembly kernels). */
+export interface Stage {
   readonly p: number;
   readonly len: number; // current sub-transform length L
   readonly stride: number; // s, with L * s = n
@@ -88,6 +89,56 @@ export function radices(n: number): number[] {
   }
   if (m > 1) out.push(m);
   return out;
+}
+
+/** The radix passes of the mixed-radix plan of length n, in order. */
+export function planStages(n: number): Stage[] {
+  const out: Stage[] = [];
+  let len = n, stride = 1;
+  for (const p of radices(n)) {
+    out.push(makeStage(p, len, stride, n));
+    len /= p;
+    stride *= p;
+  }
+  return out;
+}
+
+/**
+ * The length Bluestein's algorithm pads n to: the smallest m >= 2n - 1 whose
+ * prime factors are 2, 3, 5 and 7, so that the convolution runs on the
+ * mixed-radix butterflies (a power of two can be up to twice as long).
+ */
+export function bluesteinLength(n: number): number {
+  for (let m = 2 * n - 1;; m++) {
+    let r = m;
+    for (const f of [2, 3, 5, 7]) while (r % f === 0) r /= f;
+    if (r === 1) return m;
+  }
+}
+
+/** Bluestein's chirp e^{-πi k²/n} (k < n) and the scaled FFT of its conjugate, wrapped to length m. */
+export function bluesteinTables(
+  n: number,
+  m: number,
+): { chr: Float64Array; chi: Float64Array; fbr: Float64Array; fbi: Float64Array } {
+  const chr = new Float64Array(n), chi = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    // e^{-πi k²/n} = e^{-2πi (k² mod 2n) / (2n)}
+    const [c, s] = twiddle((k * k) % (2 * n), 2 * n);
+    chr[k] = c;
+    chi[k] = s;
+  }
+  const fbr = new Float64Array(m), fbi = new Float64Array(m);
+  for (let k = 0; k < n; k++) {
+    fbr[k] = chr[k] / m;
+    fbi[k] = -chi[k] / m;
+    if (k > 0) {
+      fbr[m - k] = chr[k] / m;
+      fbi[m - k] = -chi[k] / m;
+    }
+  }
+  planFft(m).forward(fbr, fbi);
+  return { chr, chi, fbr, fbi };
 }
 
 function makeStage(p: number, len: number, stride: number, n: number): Stage {
@@ -462,13 +513,7 @@ class StockhamFft implements ComplexFft {
   private readonly tmp: Float64Array[];
   constructor(readonly n: number, rad: number[]) {
     this.strategy = `stockham(${rad.join("x")})`;
-    this.stages = [];
-    let len = n, stride = 1;
-    for (const p of rad) {
-      this.stages.push(makeStage(p, len, stride, n));
-      len /= p;
-      stride *= p;
-    }
+    this.stages = planStages(n);
     this.sr = new Float64Array(n);
     this.si = new Float64Array(n);
     const h = Math.max(1, ...rad.map((p) => (p - 1) >> 1));
@@ -538,30 +583,10 @@ class BluesteinFft implements ComplexFft {
   private readonly ar: Float64Array;
   private readonly ai: Float64Array;
   constructor(readonly n: number) {
-    let m = 1;
-    while (m < 2 * n - 1) m *= 2;
-    this.m = m;
+    const m = this.m = bluesteinLength(n);
     this.inner = planFft(m);
     this.strategy = `bluestein(${m})`;
-    this.chr = new Float64Array(n);
-    this.chi = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      // e^{-πi k²/n} = e^{-2πi (k² mod 2n) / (2n)}
-      const [c, s] = twiddle((k * k) % (2 * n), 2 * n);
-      this.chr[k] = c;
-      this.chi[k] = s;
-    }
-    this.fbr = new Float64Array(m);
-    this.fbi = new Float64Array(m);
-    for (let k = 0; k < n; k++) {
-      this.fbr[k] = this.chr[k] / m;
-      this.fbi[k] = -this.chi[k] / m;
-      if (k > 0) {
-        this.fbr[m - k] = this.chr[k] / m;
-        this.fbi[m - k] = -this.chi[k] / m;
-      }
-    }
-    this.inner.forward(this.fbr, this.fbi);
+    ({ chr: this.chr, chi: this.chi, fbr: this.fbr, fbi: this.fbi } = bluesteinTables(n, m));
     this.ar = new Float64Array(m);
     this.ai = new Float64Array(m);
   }

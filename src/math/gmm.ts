@@ -56,11 +56,22 @@ export function gmmFactors(
   for (let i = 0; i < k; i++) {
     const g = gaussians[i];
     const ru = 1 / (2 * g.sigmaU * g.sigmaU), rv = 1 / (2 * g.sigmaV * g.sigmaV);
-    for (let u = 0; u < U; u++) rows[i * U + u] = exp(-(u - g.u0) * (u - g.u0) * ru);
+    // Centres are whole bins: bins d before and after one share their factor (one exp each).
+    mirrored(rows, i * U, U, g.u0, (d) => exp(-d * d * ru));
     const s = g.intensity / c;
-    for (let v = 0; v < V; v++) cols[i * V + v] = s * exp(-(v - g.v0) * (v - g.v0) * rv);
+    mirrored(cols, i * V, V, g.v0, (d) => s * exp(-d * d * rv));
   }
   return { rows, cols };
+}
+
+/** `out[at + x] = f(|x - x0|)` for x in [0, n), calling f once per distance. */
+function mirrored(out: Float64Array, at: number, n: number, x0: number, f: (d: number) => number): void {
+  const last = Math.max(x0, n - 1 - x0);
+  for (let d = 0; d <= last; d++) {
+    const y = f(d);
+    if (x0 - d >= 0) out[at + x0 - d] = y;
+    if (x0 + d < n) out[at + x0 + d] = y;
+  }
 }
 
 /**

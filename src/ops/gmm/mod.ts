@@ -21,6 +21,7 @@ import {
   lightlyTerms,
 } from "../../math/gmm.ts";
 import { mulhi } from "../../params/philox.ts";
+import { foldGmmWasm } from "../../wasm/gmm.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./gmm.wgsl" with { type: "text" };
 
@@ -192,7 +193,7 @@ export const gmmModule: OpModule<GmmOp, GmmParams> = {
         t.V,
         t.row,
       );
-    } else {
+    } else if (!foldGmmWasm(t.re, cx ? t.im : null, p.gaussians, op.c, t.H, t.V)) {
       const { rows, cols } = gmmFactors(p.gaussians, t.H, t.V, op.c);
       foldGmm(t.re, cx ? t.im : null, rows, cols, p.gaussians.length, t.H, t.V, t.row);
     }

@@ -1,0 +1,106 @@
+/**
+ * The filter of one image plane (rfft2, times a multiplier, irfft2) as the
+ * CPU kernel uses it, in WebAssembly where the kernels run here and in
+ * TypeScript otherwise. Both give the same bits (see wasm/kernels.c).
+ *
+ * Memory: each WebAssembly filter owns an instance of the kernels (a linear
+ * memory never shrinks). A thread keeps those of the last few sizes up to
+ * {@link RETAINED_FILTER_PIXELS} pixels; larger images get one per call,
+ * dropped with it.
+ *
+ * @module
+ */
+
+import { Lru } from "../math/lru.ts";
+import { planRfft2, Rfft2 } from "../math/rfft2.ts";
+import { instantiate, kernelsModule } from "../wasm/kernels.ts";
+import { WasmRfft2 } from "../wasm/rfft2.ts";
+
+/** Images of at most this many pixels keep their filter (and its memory) between calls. */
+export const RETAINED_FILTER_PIXELS = 1 << 18;
+
+/** A plane filter for one H×W. Not reentrant. */
+export interface PlaneFilter {
+  /** Which implementation runs. */
+  readonly kind: "wasm" | "ts";
+  /** An H×W row-major buffer to fill before {@link commit}, for inputs {@link load} does not take. */
+  readonly staging: Float64Array;
+  /** Takes {@link staging} as the plane to filter. */
+  commit(): void;
+  /** Copies the plane at `src[off ..]` in. */
+  load(src: Float32Array | Float64Array, off: number): void;
+  /** Copies the filtered plane to `dst[off ..]` (to float32 by rounding to nearest). */
+  store(dst: Float32Array | Float64Array, off: number): void;
+  /** Takes the multiplier (H×V row-major; `im` null when it is real) for the following filters. */
+  setMultiplier(re: Float64Array, im: Float64Array | null): void;
+  /** Filters the plane in place. */
+  filter(): void;
+}
+
+class TsFilter implements PlaneFilter {
+  readonly kind = "ts";
+  readonly staging: Float64Array;
+  private re: Float64Array | null = null;
+  private im: Float64Array | null = null;
+  constructor(private readonly rf: Rfft2) {
+    this.staging = new Float64Array(rf.H * rf.W);
+  }
+  commit(): void {}
+  load(src: Float32Array | Float64Array, off: number): void {
+    this.staging.set(src.subarray(off, off + this.staging.length));
+  }
+  store(dst: Float32Array | Float64Array, off: number): void {
+    dst.set(this.staging, off);
+  }
+  setMultiplier(re: Float64Array, im: Float64Array | null): void {
+    this.re = re;
+    this.im = im;
+  }
+  filter(): void {
+    this.rf.forwardRows(this.staging, 0);
+    this.rf.filterColumns(this.re, this.im);
+    this.rf.inverseRows(this.staging, 0);
+  }
+}
+
+class WasmFilter implements PlaneFilter {
+  readonly kind = "wasm";
+  constructor(private readonly rf: WasmRfft2) {}
+  get staging(): Float64Array {
+    return this.rf.staging;
+  }
+  commit(): void {
+    this.rf.commit();
+  }
+  load(src: Float32Array | Float64Array, off: number): void {
+    this.rf.load(src, off);
+  }
+  store(dst: Float32Array | Float64Array, off: number): void {
+    this.rf.store(dst, off);
+  }
+  setMultiplier(re: Float64Array, im: Float64Array | null): void {
+    this.rf.setMultiplier(re, im);
+  }
+  filter(): void {
+    this.rf.filter();
+  }
+}
+
+// Filters of the sizes met most recently, each with its own instance and memory.
+const wasmFilters = new Lru<WasmFilter>(3);
+const tsFilters = new Lru<TsFilter>(4);
+
+/**
+ * The plane filter for H×W: a kept one for small images, a new one (to be
+ * dropped after the call) for large ones.
+ */
+export function planeFilter(H: number, W: number): PlaneFilter {
+  const small = H * W <= RETAINED_FILTER_PIXELS, key = `${H}x${W}`;
+  const module = kernelsModule();
+  if (module) {
+    const make = () => new WasmFilter(new WasmRfft2(instantiate(module), H, W));
+    return small ? wasmFilters.get(key, make) : make();
+  }
+  const make = () => new TsFilter(small ? planRfft2(H, W) : new Rfft2(H, W));
+  return small ? tsFilters.get(key, make) : make();
+}

@@ -1,0 +1,249 @@
+/**
+ * The real 2-D filter of one image plane in the WebAssembly kernels: rfft2,
+ * times a multiplier, irfft2 (unscaled), with numpy's semantics like
+ * `src/math/rfft2.ts`, whose arithmetic it repeats.
+ *
+ * One instance of the kernels owns a linear memory laid out for one H×W:
+ * the row and column plans (their twiddles, from `src/math/fft.ts`), the
+ * row-pair buffers, the half-spectrum, the multiplier, the plane and the
+ * FFTs' work space. Laying it out again for another size reuses the memory.
+ *
+ * @module
+ */
+
+import { bluesteinLength, bluesteinTables, MAX_DIRECT_RADIX, planStages, radices, type Stage } from "../math/fft.ts";
+import { instantiate, type KernelExports } from "./kernels.ts";
+
+const PLAN_BYTES = 64; // 16 int32, see Plan in kernels.c
+const STAGE_BYTES = 32; // 8 int32, see Stage in kernels.c
+const SKEW = 40; // values between the arrays of a work area, see kernels.c
+const GAP = 8 * SKEW + 64; // bytes between the blocks of a layout, for the same reason
+
+/** How one FFT length is computed, before it is written to memory. */
+type PlanSpec =
+  | { readonly kind: "stockham"; readonly n: number; readonly stages: Stage[] }
+  | {
+    readonly kind: "bluestein";
+    readonly n: number;
+    readonly m: number;
+    readonly inner: PlanSpec;
+    readonly tables: ReturnType<typeof bluesteinTables>;
+  }
+  | { readonly kind: "identity"; readonly n: 1 };
+
+function planSpec(n: number): PlanSpec {
+  if (n === 1) return { kind: "identity", n: 1 };
+  if (radices(n).every((p) => p <= MAX_DIRECT_RADIX)) return { kind: "stockham", n, stages: planStages(n) };
+  const m = bluesteinLength(n);
+  return { kind: "bluestein", n, m, inner: planSpec(m), tables: bluesteinTables(n, m) };
+}
+
+/** float64 values of work space a batched transform of `count` sequences needs. */
+function workValues(p: PlanSpec, count: number): number {
+  if (p.kind === "identity") return 0;
+  // Stockham: the ping-pong pair, and passOdd's sums and differences (at most 2 n count).
+  if (p.kind === "stockham") return 4 * p.n * count + 3 * SKEW;
+  return 2 * (p.m * count + SKEW) + workValues(p.inner, count);
+}
+
+/** Bytes a block takes in a {@link Layout}, alignment and gap included. */
+const block = (bytes: number) => bytes + GAP + 16;
+
+/** Bytes of a plan's tables, headers included. */
+function planBytes(p: PlanSpec): number {
+  const table = (a: Float64Array) => block(8 * Math.max(1, a.length));
+  if (p.kind === "identity") return block(PLAN_BYTES);
+  if (p.kind === "stockham") {
+    return block(PLAN_BYTES) + block(STAGE_BYTES * p.stages.length) +
+      p.stages.reduce((a, s) => a + table(s.twr) + table(s.twi) + table(s.cr) + table(s.ci), 0);
+  }
+  const t = p.tables;
+  return block(PLAN_BYTES) + table(t.chr) + table(t.chi) + table(t.fbr) + table(t.fbi) + planBytes(p.inner);
+}
+
+/** Bump allocation of 16-byte-aligned blocks in a memory being laid out. */
+class Layout {
+  constructor(public at: number) {}
+  take(bytes: number): number {
+    const a = (this.at + 15) & ~15;
+    this.at = a + bytes + GAP;
+    return a;
+  }
+}
+
+/** Writes a plan at the layout's next address; returns the plan's address. */
+function writePlan(mem: ArrayBufferLike, layout: Layout, p: PlanSpec): number {
+  const addr = layout.take(PLAN_BYTES);
+  const head = new Int32Array(mem, addr, 16);
+  const table = (a: Float64Array) => {
+    const at = layout.take(8 * Math.max(1, a.length));
+    new Float64Array(mem, at, a.length).set(a);
+    return at;
+  };
+  head[0] = p.n;
+  if (p.kind === "identity") {
+    head[2] = 2;
+    return addr;
+  }
+  if (p.kind === "stockham") {
+    head[1] = p.stages.length;
+    head[2] = 0;
+    const stages = layout.take(STAGE_BYTES * p.stages.length);
+    head[4] = stages;
+    p.stages.forEach((s, i) => {
+      const f = new Int32Array(mem, stages + STAGE_BYTES * i, 8);
+      f[0] = s.p;
+      f[1] = s.len;
+      f[2] = s.stride;
+      f[3] = table(s.twr);
+      f[4] = table(s.twi);
+      f[5] = table(s.cr);
+      f[6] = table(s.ci);
+    });
+    return addr;
+  }
+  head[2] = 1;
+  head[3] = p.m;
+  head[5] = writePlan(mem, layout, p.inner);
+  head[6] = table(p.tables.chr);
+  head[7] = table(p.tables.chi);
+  head[8] = table(p.tables.fbr);
+  head[9] = table(p.tables.fbi);
+  return addr;
+}
+
+/** Addresses of one H×W layout. */
+interface Addresses {
+  readonly rowPlan: number;
+  readonly colPlan: number;
+  readonly zr: number;
+  readonly zi: number;
+  readonly re: number;
+  readonly im: number;
+  readonly mr: number;
+  readonly mi: number;
+  readonly plane: number;
+  readonly staging: number;
+  readonly work: number;
+}
+
+/** The WebAssembly filter of H×W planes, owning its instance of the kernels. Not reentrant. */
+export class WasmRfft2 {
+  /** Half-spectrum columns, floor(W/2) + 1. */
+  readonly V: number;
+  private readonly B: number;
+  private readonly ld: number;
+  private readonly pw: number;
+  private readonly at: Addresses;
+  private stagingView: Float64Array | undefined;
+  private complex = false;
+
+  /** Lays out the kernels' memory `k` for H×W (growing it when needed). */
+  constructor(private readonly k: KernelExports, readonly H: number, readonly W: number) {
+    const V = this.V = (W >> 1) + 1;
+    // Odd counts of batched sequences (a zero pair of rows, a zero column where needed), and
+    // plane rows not a multiple of 1 KiB apart: see kernels.c.
+    const B = this.B = ((H + 1) >> 1) | 1, ld = this.ld = V | 1, pw = this.pw = W % 128 === 0 ? W + 8 : W;
+    const rows = planSpec(W), cols = planSpec(H);
+    const base = k.__heap_base.value as number;
+    const work = Math.max(workValues(rows, B), workValues(cols, ld));
+    const values = 2 * W * B + 4 * H * ld + H * pw + H * W + work;
+    const need = base + planBytes(rows) + planBytes(cols) + 8 * values + 10 * block(0);
+    const have = k.memory.buffer.byteLength;
+    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+    const mem = k.memory.buffer, layout = new Layout(base);
+    const rowPlan = writePlan(mem, layout, rows), colPlan = writePlan(mem, layout, cols);
+    const f64 = (n: number) => {
+      const at = layout.take(8 * n);
+      new Float64Array(mem, at, n).fill(0); // the padding stays zero (no stale values of another size)
+      return at;
+    };
+    this.at = {
+      rowPlan,
+      colPlan,
+      zr: f64(W * B),
+      zi: f64(W * B),
+      re: f64(H * ld),
+      im: f64(H * ld),
+      mr: f64(H * ld),
+      mi: f64(H * ld),
+      plane: f64(H * pw),
+      staging: f64(H * W),
+      work: f64(work),
+    };
+  }
+
+  /** An H×W row-major buffer to fill before {@link commit} (for inputs that need converting). */
+  get staging(): Float64Array {
+    const mem = this.k.memory.buffer;
+    if (this.stagingView?.buffer !== mem) this.stagingView = new Float64Array(mem, this.at.staging, this.H * this.W);
+    return this.stagingView;
+  }
+
+  /** Takes {@link staging} as the plane to filter. */
+  commit(): void {
+    const { k, H, W, pw, at } = this;
+    k.repitch(at.staging, at.plane, H, W, W, pw);
+  }
+
+  /** Copies the plane at `src[off ..]` in (float32 is widened by the kernels). */
+  load(src: Float32Array | Float64Array, off: number): void {
+    const { k, H, W, pw, at } = this, n = H * W, part = src.subarray(off, off + n);
+    if (part instanceof Float64Array) {
+      this.staging.set(part);
+      this.commit();
+    } else {
+      new Float32Array(k.memory.buffer, at.staging, n).set(part);
+      k.widen(at.staging, at.plane, H, W, pw);
+    }
+  }
+
+  /** Copies the plane out to `dst[off ..]` (float32 rounds to nearest, as assignment does). */
+  store(dst: Float32Array | Float64Array, off: number): void {
+    const { k, H, W, pw, at } = this, n = H * W;
+    if (dst instanceof Float64Array) {
+      k.repitch(at.plane, at.staging, H, W, pw, W);
+      dst.set(this.staging, off);
+    } else {
+      k.narrow(at.plane, at.staging, H, W, pw);
+      dst.set(new Float32Array(k.memory.buffer, at.staging, n), off);
+    }
+  }
+
+  /** Takes the multiplier (H×V row-major; `im` null when real) for the following filters. */
+  setMultiplier(re: Float64Array, im: Float64Array | null): void {
+    const { H, V, ld, at } = this, mem = this.k.memory.buffer;
+    const copy = (src: Float64Array, to: number) => {
+      const dst = new Float64Array(mem, to, H * ld);
+      if (ld === V) dst.set(src.subarray(0, H * V));
+      else for (let u = 0; u < H; u++) dst.set(src.subarray(u * V, (u + 1) * V), u * ld);
+    };
+    copy(re, at.mr);
+    if (im) copy(im, at.mi);
+    this.complex = im !== null;
+  }
+
+  /** rfft2 of the plane, times the multiplier, unscaled irfft2, in place. */
+  filter(): void {
+    const { k, H, W, B, ld, pw, at } = this;
+    k.rows_forward(at.plane, H, W, pw, at.rowPlan, B, at.zr, at.zi, ld, at.re, at.im, at.work);
+    k.filter_columns(at.re, at.im, H, ld, at.colPlan, at.mr, this.complex ? at.mi : 0, at.work);
+    k.rows_inverse(at.plane, H, W, pw, at.rowPlan, B, at.zr, at.zi, ld, at.re, at.im, at.work, 1);
+  }
+
+  /** Batched in-place forward FFTs of length n along `count` interleaved sequences (for tests). */
+  static fftMany(module: WebAssembly.Module, n: number, re: Float64Array, im: Float64Array, count: number): void {
+    const k = instantiate(module), p = planSpec(n);
+    const base = k.__heap_base.value as number;
+    const need = base + planBytes(p) + 8 * (2 * n * count + workValues(p, count)) + 3 * block(0);
+    k.memory.grow(Math.ceil(need / 65536));
+    const mem = k.memory.buffer, layout = new Layout(base);
+    const plan = writePlan(mem, layout, p);
+    const r = layout.take(8 * n * count), i = layout.take(8 * n * count), w = layout.take(8 * workValues(p, count));
+    new Float64Array(mem, r, n * count).set(re);
+    new Float64Array(mem, i, n * count).set(im);
+    k.fft_many(plan, r, i, count, w);
+    re.set(new Float64Array(mem, r, n * count));
+    im.set(new Float64Array(mem, i, n * count));
+  }
+}
