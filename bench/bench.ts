@@ -5,6 +5,7 @@
 //   --no-fft                   without the FFT comparison lines
 //   --no-webgpu                without the WebGPU lines (see webgpu.ts)
 //   --all                      every WebGPU batch size, also on a software adapter
+//   --compare                  only the CPU backend against batched PyTorch (see compare.ts)
 //
 // Lines: { backend, op, impl?, channels, height, width, batch, threads?, img_per_s }.
 // For the FFT lines a "batch" is one plane and img_per_s counts planes
@@ -14,6 +15,9 @@ import { augment, gmm, pipe, type Pipeline, releaseWorkers } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
 import { workerCount } from "../src/cpu/backend.ts";
 import { benchWebgpu } from "./webgpu.ts";
+import { compare } from "./compare.ts";
+
+if (Deno.args.includes("--compare")) Deno.exit(await compare(Deno.args));
 
 const quick = Deno.args.includes("--quick");
 const MIN_MS = quick ? 200 : 1000;
