@@ -1,18 +1,13 @@
 // Pass 3 of a frequency stage, storing whole pixels: as irows.wgsl, but each
-// workgroup takes KROWS whole rows of one sample, every channel of each (row h
-// channel c is its row h0 * CH + c, paired two by two), so that the store
+// workgroup takes KROWS whole rows of one sample, every channel of each (row
+// h0 + hl of channel c is its row hl * CH + c, paired two by two), so that the store
 // holds every channel of a pixel: colour ops fuse into it, and it sums the
 // term of the next op's per-image statistic (colorJitter's contrast mean) over
 // its pixels, one partial sum per workgroup. The including module defines
-// NSEQ, SL, KROWS, WPS (workgroups per sample), PARTIALS (whether to sum),
+// NSEQ, SL, TILE, TILES, KROWS, WPS (workgroups per sample), PARTIALS (whether to sum),
 // STAT (where the partial sums go in a sample's table), fft_row(nseq, lid),
-// half_bin(r, k), stage_applies(s), load_px(s, h, w) (the stage's input) and
+// unfold_pairs(nseq, lid), stage_applies(s), load_px(s, h, w) (the stage's input) and
 // store_px(s, h, w, px) -> f32 (stores a pixel, returns its term).
-
-// Row q of the workgroup's rows starting at h0, as a row of the batch.
-fn px_row(s: u32, h0: u32, q: u32) -> u32 {
-  return (s * CH + q % CH) * H + h0 + q / CH;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -24,21 +19,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let part = g - s * WPS;
   let h0 = part * KROWS;
   let kk = min(KROWS, H - h0);
-  let rows = kk * CH;
-  for (var e = lid; e < NSEQ * W; e += WG) {
-    let sq = e / W;
-    let k = e - sq * W;
-    var a = vec2<f32>(0.0, 0.0);
-    var b = vec2<f32>(0.0, 0.0);
-    if (2u * sq < rows) {
-      a = half_bin(px_row(s, h0, 2u * sq), k);
+  // In, tile by tile as the rows pass wrote: invocation order i = c * KROWS + hl
+  // (consecutive rows of one plane, consecutive words) for row q = hl * CH + c;
+  // rows past the image, and the pairs' rows past KROWS * CH, as zeros.
+  for (var e = lid; e < TILES * 2u * NSEQ * TILE; e += WG) {
+    let at = tile_order(e, 2u * NSEQ);
+    let i = at.x;
+    let k = at.y;
+    if (k < V) {
+      var q = i;
+      var x = vec2<f32>(0.0, 0.0);
+      if (i < KROWS * CH) {
+        let c = i / KROWS;
+        let hl = i - c * KROWS;
+        q = hl * CH + c;
+        if (hl < kk) {
+          x = spec[spec_at((s * CH + c) * H + h0 + hl, k)];
+        }
+      }
+      buf[half_at(q, k)] = x;
     }
-    if (2u * sq + 1u < rows) {
-      b = half_bin(px_row(s, h0, 2u * sq + 1u), k);
-    }
-    // Z = a + i b, swapped for the inverse transform.
-    buf[sq * SL + k] = vec2<f32>(a.y + b.x, a.x - b.y);
   }
+  unfold_pairs(NSEQ, lid);
   fft_row(NSEQ, lid);
   let applies = stage_applies(s);
   var acc = 0.0;

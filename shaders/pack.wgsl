@@ -20,7 +20,11 @@ fn pack_word(i: u32) -> u32 {
     }
     return pack2x16float(vec2<f32>(src[e], b));
   }
-  let old = packed[i];
+  // The input's word, read only for its alpha bytes.
+  var old = 0u;
+  if (KEEP_ALPHA) {
+    old = packed[i];
+  }
   var word = 0u;
   for (var k = 0u; k < 4u; k++) {
     let b = 4u * i + k;

@@ -5,7 +5,8 @@
 // Rows pair up within a sample only (the last row of an odd count pairs with
 // zeros), so a sample's result never depends on the batch around it.
 // `count` extra workgroups draw each sample's parameters of the stage's ops.
-// The including module defines NSEQ, SL, load_row(r, t) (the stage's input at
+// The half-spectra go to `spec` in tiles of TILE columns (spectrum.wgsl).
+// The including module defines NSEQ, SL, TILE, TILES, load_row(r, t) (the stage's input at
 // row r of the batch, column t), fft_row(nseq, lid) and gen(s, n, lid).
 
 @compute @workgroup_size(WG)
@@ -34,19 +35,26 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     buf[sq * SL + t] = z;
   }
   fft_row(NSEQ, lid);
-  for (var e = lid; e < NSEQ * V; e += WG) {
-    let sq = e / V;
-    let k = e - sq * V;
-    let r = pair_rows(first + sq);
-    let zk = buf[sq * SL + k];
-    let zm = buf[sq * SL + (W - k) % W];
-    let cz = vec2<f32>(zm.x, -zm.y);
-    let d = 0.5 * (zk - cz);
-    if (r.x != NONE) {
-      spec[r.x * V + k] = 0.5 * (zk + cz);
-    }
-    if (r.y != NONE) {
-      spec[r.y * V + k] = vec2<f32>(d.y, -d.x);
+  // Out, tile by tile (see spectrum.wgsl): each invocation one bin of one row,
+  // of pair sq's spectrum Z: A_k = (Z_k + conj Z_{-k}) / 2 for its first row,
+  // B_k = (Z_k - conj Z_{-k}) / 2i for its second.
+  for (var e = lid; e < TILES * 2u * NSEQ * TILE; e += WG) {
+    let at = tile_order(e, 2u * NSEQ);
+    let q = at.x;
+    let k = at.y;
+    let sq = q / 2u;
+    let pr = pair_rows(first + sq);
+    let r = select(pr.x, pr.y, q % 2u == 1u);
+    if (k < V && r != NONE) {
+      let zk = buf[sq * SL + k];
+      let zm = buf[sq * SL + (W - k) % W];
+      let cz = vec2<f32>(zm.x, -zm.y);
+      var x = 0.5 * (zk + cz);
+      if (q % 2u == 1u) {
+        let d = 0.5 * (zk - cz);
+        x = vec2<f32>(d.y, -d.x);
+      }
+      spec[spec_at(r, k)] = x;
     }
   }
 }

@@ -181,6 +181,37 @@ gpuTest("224x224 and 256x256 with every op match the CPU backend", async () => {
   await parity(pipe(gmm({ k: 20, sigma: [10, 15], c: 4 })), 4, 3, 224, 224, 13);
 });
 
+gpuTest(
+  "the spectrum's tiles at 224², 97x89, 223x227, 32², 16x128, 1024², in 16 and 48 KiB of workgroup memory",
+  async () => {
+    const ctx = (await gpuContext())!;
+    // Tiles of 1 to 16 columns: 16 KiB is WebGPU's default, 48 KiB NVIDIA's; storage scratch is llvmpipe's.
+    const variants = [
+      { ...ctx, limits: { ...ctx.limits, scratch: "workgroup" as const, workgroupStorage: 16384 } },
+      { ...ctx, limits: { ...ctx.limits, scratch: "workgroup" as const, workgroupStorage: 49152 } },
+      { ...ctx, limits: { ...ctx.limits, scratch: "storage" as const } },
+    ];
+    const tiles = new Set<string>();
+    for (
+      const [h, w, count] of [[224, 224, 2], [97, 89, 3], [223, 227, 2], [32, 32, 5], [16, 128, 3], [1024, 1024, 1]]
+    ) {
+      const shape = { height: h, width: w, channels: 3 };
+      const data = image(count, 3, h, w, h % 5);
+      const cpu = await augment(EVERY_OP, { data, count, ...shape }, { seed: h + w, backend: "cpu", workers: 0 });
+      const tol = 2e-4 * Math.max(1, maxAbs(cpu.images.data));
+      for (const v of variants) {
+        const kernel = await compileGpu(v, EVERY_OP, shape);
+        tiles.add(kernel.plan.passes[1].perWorkgroup.split(" x ")[0]);
+        const got = await kernel.run(data, { count, seed: h + w });
+        const err = maxDiff(got, cpu.images.data);
+        assert.ok(err <= tol, `${h}x${w}, ${v.limits.workgroupStorage} B ${v.limits.scratch}: ${err} > ${tol}`);
+        kernel.dispose();
+      }
+    }
+    assert.ok(tiles.has("1 column(s)") && tiles.has("4 column(s)") && tiles.has("16 column(s)"), [...tiles].join(", "));
+  },
+);
+
 gpuTest("the five lightly golden cases in lightly precision, within 2e-4", async () => {
   for (const name of goldenCases()) {
     const { g, params } = loadGolden(name);

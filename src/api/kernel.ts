@@ -24,13 +24,14 @@ import type { SampleParams } from "../params/types.ts";
 import { runCpu } from "../cpu/backend.ts";
 import { gpuError } from "../webgpu/device.ts";
 import { compileGpu, type GpuKernel, grid } from "../webgpu/kernel.ts";
-import type { GpuIo } from "../webgpu/plan.ts";
+import type { GpuIo, GpuPlan } from "../webgpu/plan.ts";
 import { DEFAULT_LIMITS, planGpu, type PlanLimits, unplannable } from "../webgpu/plan.ts";
 import { describeFft, type GpuFftPlan } from "../webgpu/fftplan.ts";
 import { type BackendName, type Resolved, resolveWithDevice, validateBackend, validateDevice } from "./backend.ts";
 import type { AnyBatch, Augmented, Batch, GpuRunOptions, OutputOption, OutputType, ResultFor } from "./images.ts";
 import {
   type Input,
+  isOutputType,
   pipelineChannels,
   USAGE_COPY_DST,
   validateBuffer,
@@ -101,6 +102,65 @@ export type AugmentResult<T extends RealArray = Float32Array> = Augmented<Batch<
 export interface KernelRunOptions<O extends OutputType | undefined = undefined>
   extends RunOptions, OutputOption<O>, GpuRunOptions {}
 
+/**
+ * Bytes read and written per image: what a pass that streams moves from
+ * memory, counting each value it needs once in the image, spectrum and packed
+ * buffers (a gather counts its whole source image; a crop reads only its
+ * box). The parameter table, twiddles and consts are not counted (small, and
+ * read through the caches), nor the stage's input that the inverse rows pass
+ * reads again for a sample none of the stage's ops applies to.
+ *
+ * @example
+ * ```ts
+ * import { explain, gmm, pipe } from "@freqaug/freqaug";
+ * const rows = explain(pipe(gmm()), { height: 224, width: 224, channels: 3 }).passes[0];
+ * console.log(rows.bytes); // { read: 602112, written: 607488 }: 3x224x224 float32 in, 3x224x113 complex bins out
+ * ```
+ */
+export interface ExplainedBytes {
+  /** Bytes read per image (>= 0). */
+  readonly read: number;
+  /** Bytes written per image (>= 0). */
+  readonly written: number;
+}
+
+/**
+ * The bytes of a whole plan per image: the sum of its passes', and what a
+ * {@link GpuBatch} run adds.
+ *
+ * @example
+ * ```ts
+ * import { explain, gmm, pipe } from "@freqaug/freqaug";
+ * const { bytes } = explain(pipe(gmm()), { height: 224, width: 224, channels: 3 }, { input: "uint8" });
+ * console.log(bytes.total); // 3182592: the float32 input's 602112 bytes read become 150528
+ * ```
+ */
+export interface ExplainedTraffic extends ExplainedBytes {
+  /** `read + written`: divide a memory bandwidth by it for the images per second that bandwidth allows at most. */
+  readonly total: number;
+  /**
+   * Bytes per image that the device copies of a {@link GpuBatch} run add to
+   * `total`: its input copied into the kernel's working set and the result
+   * out into the caller's buffer, each read once and written once.
+   */
+  readonly gpuBatchCopies: number;
+}
+
+/** The input and output types a plan is explained for (see {@link ExplainOptions}). */
+export interface ExplainIo {
+  /**
+   * `float32`: float NCHW (float32, or float64 converted on the host);
+   * `uint8`: NHWC bytes (a {@link ByteBatch}, or a {@link GpuBatch} `"NHWC"`)
+   * of 3 bytes per pixel, or 4 with `alpha`, on a kernel of 3 channels.
+   * Default `float32`.
+   */
+  readonly input?: "float32" | "uint8";
+  /** For `uint8` input: 4 bytes per pixel (RGBA), alpha riding along. Default false. */
+  readonly alpha?: boolean;
+  /** The result's type (see {@link OutputType}). Default `float32`. */
+  readonly output?: OutputType;
+}
+
 /** One pass of {@link Explanation}. */
 export interface ExplainedPass {
   /**
@@ -124,6 +184,14 @@ export interface ExplainedPass {
   readonly scratch: string;
   /** What one workgroup handles. */
   readonly perWorkgroup: string;
+  /** Bytes it reads and writes per image. */
+  readonly bytes: ExplainedBytes;
+  /**
+   * How it reads and writes global memory, in words: every access of the
+   * FFT passes is contiguous (consecutive invocations on consecutive words),
+   * in runs as long as this says.
+   */
+  readonly access: string;
   /** Workgroups for the explained batch size. */
   readonly workgroups: number;
   /** The dispatch grid, [x, y]. */
@@ -132,12 +200,16 @@ export interface ExplainedPass {
   readonly wgsl: string;
 }
 
-/** The WebGPU plan of a pipeline for a shape: every pass and its WGSL. */
+/** The WebGPU plan of a pipeline for a shape: every pass, its WGSL, and the bytes it moves. */
 export interface Explanation {
   /** Always `webgpu`: the CPU backend has no plan to show. */
   readonly backend: "webgpu";
   /** The shape. */
   readonly shape: KernelShape;
+  /** The input and output types the plan is for (`alpha`: RGBA bytes in). */
+  readonly io: { readonly input: "float32" | "uint8"; readonly alpha: boolean; readonly output: OutputType };
+  /** Bytes per image of all passes together (see {@link ExplainedBytes}). */
+  readonly bytes: ExplainedTraffic;
   /** The batch size the dispatch sizes are for. */
   readonly count: number;
   /** Dispatches per batch (one compute pass, one submit). */
@@ -177,8 +249,12 @@ export interface Kernel {
     batch: B,
     options?: KernelRunOptions<O>,
   ): Promise<ResultFor<B, O>>;
-  /** The WebGPU plan for a batch of `count` (the device's own limits when on WebGPU). */
-  explain(count?: number): Explanation;
+  /**
+   * The WebGPU plan for a batch of `count` (default 1) of the input and
+   * output types `io` (default float32 in and out), with the device's own
+   * limits when on WebGPU. Throws {@link FreqaugError}.
+   */
+  explain(count?: number, io?: ExplainIo): Explanation;
   /** Frees GPU buffers (after runs in flight); the kernel cannot run afterwards. */
   dispose(): void;
 }
@@ -414,13 +490,38 @@ function withParams(
   return r;
 }
 
-function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limits: PlanLimits): Explanation {
+/** The kernel's reading and writing for explained types (checked). */
+function gpuIoOf(io: Required<ExplainIo>, channels: number): GpuIo {
+  const inBytes = io.input === "uint8" ? (io.alpha ? 4 : 3) : 0;
+  return {
+    inBytes,
+    out: io.output === "float16" ? "f16" : io.output === "uint8" ? "u8" : "f32",
+    outBytes: io.output === "uint8" ? inBytes || channels : 0,
+  };
+}
+
+/** The bytes of a plan's passes per image, added up, and what a GPU batch's copies add. */
+function traffic(plan: GpuPlan): ExplainedTraffic {
+  const read = plan.passes.reduce((a, p) => a + p.bytes.read, 0);
+  const written = plan.passes.reduce((a, p) => a + p.bytes.written, 0);
+  return { read, written, total: read + written, gpuBatchCopies: 2 * (plan.inputBytes + plan.outputBytes) };
+}
+
+function explainPlan(
+  pipeline: Pipeline,
+  shape: KernelShape,
+  count: number,
+  limits: PlanLimits,
+  io: Required<ExplainIo> = { input: "float32", alpha: false, output: "float32" },
+): Explanation {
   // Combinators run as their flat list of ops (dsl/flatten.ts).
-  const plan = planGpu(flatten(pipeline)?.pipeline ?? pipeline, shape, limits);
+  const plan = planGpu(flatten(pipeline)?.pipeline ?? pipeline, shape, limits, gpuIoOf(io, shape.channels));
   const describe = (f: GpuFftPlan | null) => (f === null ? null : describeFft(f));
   return {
     backend: "webgpu",
     shape,
+    io,
+    bytes: traffic(plan),
     count,
     dispatches: plan.passes.length,
     passes: plan.passes.map((p) => ({
@@ -432,6 +533,8 @@ function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limi
       workgroupMemory: p.workgroupMemory,
       scratch: p.scratch,
       perWorkgroup: p.perWorkgroup,
+      bytes: { read: p.bytes.read, written: p.bytes.written },
+      access: p.access,
       workgroups: p.workgroups(count),
       dispatch: grid(p.workgroups(count)),
       wgsl: p.wgsl,
@@ -440,8 +543,8 @@ function explainPlan(pipeline: Pipeline, shape: KernelShape, count: number, limi
   };
 }
 
-/** Options of {@link explain}. */
-export interface ExplainOptions {
+/** Options of {@link explain}: the batch size, the device limits, and the input and output types. */
+export interface ExplainOptions extends ExplainIo {
   /** Batch size the dispatch sizes are given for. Default 1. */
   readonly count?: number;
   /** Device limits to plan for. Default: WebGPU's defaults (16 KiB of workgroup memory). */
@@ -450,13 +553,23 @@ export interface ExplainOptions {
 
 /**
  * The WebGPU plan of a pipeline for an image shape: each pass, what it fuses,
- * its workgroup size and dispatch size, and its WGSL. Needs no GPU.
+ * its workgroup size and dispatch size, how it reads and writes memory and
+ * how many bytes per image (`bytes`, and the plan's total in
+ * `Explanation.bytes`: divide a device's memory bandwidth by `bytes.total`
+ * for the images per second it allows at most), and its WGSL. The plan is
+ * for the input and output types of `options` (float32 in and out by
+ * default): bytes in read a quarter of float32's in the first pass, and a
+ * float16 or uint8 result adds a last pass that packs it. Needs no GPU.
+ * Throws {@link FreqaugError}.
  *
  * @example
  * ```ts
  * import { clamp, explain, gmm, normalize, pipe } from "@freqaug/freqaug";
  * const plan = explain(pipe(gmm(), normalize(), clamp()), { height: 224, width: 224, channels: 3 }, { count: 64 });
  * console.log(plan.dispatches, plan.passes.map((p) => p.name)); // 3 [ "rows", "columns", "inverse rows" ]
+ * console.log(plan.bytes.total); // 3634176 bytes per image
+ * const bytes = explain(pipe(gmm()), { height: 224, width: 224, channels: 3 }, { input: "uint8", output: "uint8" });
+ * console.log(bytes.passes.map((p) => p.name)); // [ "rows", "columns", "inverse rows", "pack" ]
  * ```
  */
 export function explain(pipeline: Pipeline, shape: KernelShape, options?: ExplainOptions): Explanation {
@@ -469,6 +582,23 @@ export function explain(pipeline: Pipeline, shape: KernelShape, options?: Explai
       expected: `readable arguments (${describeException(e)})`,
     }]);
   }
+}
+
+/** Checks explain's input and output types; bytes in need a kernel of 3 channels. */
+function checkIo(o: ExplainIo, channels: number): E.Either<FreqaugError, Required<ExplainIo>> {
+  const { input = "float32", alpha = false, output = "float32" } = o;
+  if (input !== "float32" && input !== "uint8") {
+    return fail("input", "input", input, `"float32" or "uint8", or nothing (float32)`);
+  }
+  if (typeof alpha !== "boolean") return fail("input", "alpha", alpha, "a boolean, or nothing (false)");
+  if (alpha && input !== "uint8") {
+    return fail("input", "alpha", alpha, `false for input "${input}" (alpha is for bytes)`);
+  }
+  if (input === "uint8" && channels !== 3) {
+    return fail("input", "shape.channels", channels, `3 for input "uint8" (bytes run on their colour channels)`);
+  }
+  if (!isOutputType(output)) return fail("input", "output", output, `"float32", "float16" or "uint8", or nothing`);
+  return E.right({ input, alpha, output });
 }
 
 /** Checks explain's limits: a workgroup memory size of at least 1 KiB, and a known scratch kind. */
@@ -513,8 +643,16 @@ function explainChecked(pipeline: Pipeline, shape: KernelShape, options?: Explai
       const why = unplannable(s, limits, flatten(p)?.pipeline ?? p);
       return why ? fail<KernelShape>("backend", "shape", s, `a shape the WebGPU plan supports (${why})`) : E.right(s);
     }),
+    E.chain((s) => E.map((io: Required<ExplainIo>) => ({ s, io }))(checkIo(o, s.channels))),
   );
-  return explainPlan(p, orThrow(checked), count, limits);
+  const { s, io } = orThrow(checked);
+  return explainPlan(p, s, count, limits, io);
+}
+
+/** {@link explain}'s options for a kernel's `explain(count, io)`: io checked as options are. */
+function kernelExplainOptions(count: number, io: ExplainIo | undefined, limits?: PlanLimits): ExplainOptions {
+  const o = orThrow(validateOptions(io, "io"));
+  return { input: o.input, alpha: o.alpha, output: o.output, count, ...(limits ? { limits } : {}) };
 }
 
 /** What the classes below share: run is runTask, thrown. */
@@ -572,8 +710,8 @@ class CpuKernel extends BaseKernel implements Kernel {
       ));
   }
 
-  explain(count = 1): Explanation {
-    return explain(this.pipeline, this.shape, { count });
+  explain(count = 1, io?: ExplainIo): Explanation {
+    return explain(this.pipeline, this.shape, kernelExplainOptions(count, io));
   }
 
   dispose(): void {}
@@ -658,8 +796,13 @@ class WebGpuKernel extends BaseKernel implements Kernel {
       ));
   }
 
-  explain(count = 1): Explanation {
-    return explainPlan(this.pipeline, this.shape, count, this.gpu.ctx.limits);
+  explain(count = 1, io?: ExplainIo): Explanation {
+    const { workgroupStorage, scratch } = this.gpu.ctx.limits;
+    return explain(
+      this.pipeline,
+      this.shape,
+      kernelExplainOptions(count, io, scratch ? { workgroupStorage, scratch } : { workgroupStorage }),
+    );
   }
 
   dispose(): void {

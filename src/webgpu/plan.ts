@@ -13,6 +13,13 @@
  * over the image that nothing before could make. A pipeline without
  * frequency ops is such passes only: one, for pointwise ops.
  *
+ * Every global memory access of the three passes is contiguous: consecutive
+ * invocations read and write consecutive words. The rows passes stream rows
+ * of the image; the spectrum between them lies in tiles of adjacent columns
+ * (shaders/spectrum.wgsl says why), which the column pass reads and writes
+ * whole and the row passes a tile's bins of all their rows at once. Each
+ * pass says how many bytes it moves per image ({@link PassPlan.bytes}).
+ *
  * The WGSL lives in shaders/ and in each op's folder; this module only
  * writes the specialisations: sizes, radix sequences, and which ops are fused
  * where. Numbers (k, σ, c, means, boxes, factors…) never enter the text: they
@@ -28,6 +35,7 @@ import paramsWgsl from "../../shaders/params.wgsl" with { type: "text" };
 import rowsWgsl from "../../shaders/rows.wgsl" with { type: "text" };
 import colsWgsl from "../../shaders/cols.wgsl" with { type: "text" };
 import irfftWgsl from "../../shaders/irfft.wgsl" with { type: "text" };
+import spectrumWgsl from "../../shaders/spectrum.wgsl" with { type: "text" };
 import irowsWgsl from "../../shaders/irows.wgsl" with { type: "text" };
 import irowsPxWgsl from "../../shaders/irows_px.wgsl" with { type: "text" };
 import pointwiseWgsl from "../../shaders/pointwise.wgsl" with { type: "text" };
@@ -75,6 +83,21 @@ const STORAGE_HALF = 4096;
 /** WebGPU's default workgroup memory: what a plan assumes without a device. */
 export const DEFAULT_LIMITS: PlanLimits = { workgroupStorage: 16384 };
 
+/**
+ * Bytes a pass reads and writes per image in the image, spectrum and packed
+ * buffers: each value it needs once, as a pass that streams moves it from
+ * memory (what a gather reads counts as its whole source image, a crop's box
+ * being smaller). The parameter table, twiddles and consts (small, and read
+ * through the caches) are not counted, nor the stage's input that the
+ * inverse rows pass reads again for a sample none of the stage's ops applies to.
+ */
+export interface PassBytes {
+  /** Bytes read per image. */
+  readonly read: number;
+  /** Bytes written per image. */
+  readonly written: number;
+}
+
 /** One compute pass of a plan. */
 export interface PassPlan {
   /**
@@ -98,6 +121,10 @@ export interface PassPlan {
   readonly workgroupMemory: number;
   /** What one workgroup handles. */
   readonly perWorkgroup: string;
+  /** Bytes it reads and writes per image. */
+  readonly bytes: PassBytes;
+  /** How it reads and writes global memory, in words (the runs of consecutive words its invocations touch). */
+  readonly access: string;
   /** The full WGSL module. */
   readonly wgsl: string;
   /** Where its FFTs (or sums) work. */
@@ -287,6 +314,29 @@ function stageShapes(pipeline: Pipeline, shape: Shape): Shape[] {
   );
 }
 
+/** Most columns in a tile of the spectrum. */
+const MAX_TILE = 16;
+
+/**
+ * Columns per tile of the spectrum (shaders/spectrum.wgsl) for V columns,
+ * when the column pass's workgroup memory holds `fit` columns: the largest
+ * power of two up to {@link MAX_TILE} and `fit` whose padding (the last
+ * tile's columns past V, which cost the column pass FFTs though no memory
+ * traffic) stays within a quarter of V.
+ */
+export function tileWidth(V: number, fit: number): number {
+  let t = 1;
+  while (2 * t <= Math.min(fit, MAX_TILE) && Math.ceil(V / (2 * t)) * 2 * t - V <= V / 4) t *= 2;
+  return t;
+}
+
+/** Bytes in words: `12 B`, `1.8 KB`, `3.63 MB` (powers of 1000). */
+function bytesText(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${+(n / 1e3).toPrecision(3)} KB`;
+  return `${+(n / 1e6).toPrecision(3)} MB`;
+}
+
 /** Pixels a workgroup of a reduce pass adds: at least 4096, and at most 64 partial sums per image. */
 function reduceChunk(pixels: number): number {
   return Math.max(4096, Math.ceil(pixels / 64));
@@ -392,6 +442,17 @@ export function planGpu(
     packedWgsl,
   ].join("\n");
   const reader = () => (unpacks() ? { fns: packedDecl, at: "in_byte" } : { fns: "", at: undefined });
+  /** Bytes per image of a float32 image of shape `s`. */
+  const imageBytes = (s: Shape) => 4 * C * s.height * s.width;
+  /** Bytes per image a pass reads of the current image (the input's bytes when it unpacks them). */
+  const sourceBytes = () => (unpacks() ? inputBytes : imageBytes(current));
+  /** How a pass reads the current image through `steps`. */
+  const sourceAccess = (steps: readonly Step[]) => {
+    const what = unpacks() ? `the input's bytes (${io.inBytes} per pixel, NHWC words)` : "the image";
+    return steps.some((st) => st.kind === "gather")
+      ? `reads ${what} where its gather points (along rows: consecutive words)`
+      : `reads ${what} by rows (consecutive words)`;
+  };
 
   /** A pass of its own for a run of steps (at most one gather), from the current image. */
   const emitMap = (steps: readonly Step[], why: string) => {
@@ -415,6 +476,10 @@ export function planGpu(
         "}",
       ];
     const gathers = steps.some((st) => st.kind === "gather");
+    const bytes = { read: sourceBytes(), written: imageBytes(out) };
+    const access =
+      `${sourceAccess(steps)}; writes the image ${px ? "pixel by pixel, each channel" : "value by value"} ` +
+      "in consecutive words";
     passes.push({
       name: gathers ? "gather" : "pointwise",
       stage,
@@ -424,6 +489,8 @@ export function planGpu(
       workgroupSize: 256,
       workgroupMemory: 0,
       perWorkgroup: `256 ${px ? "pixels" : "values"}`,
+      bytes,
+      access,
       wgsl: [
         header(out, 256, 0, { ITEMS: u(items) }),
         library,
@@ -462,6 +529,8 @@ export function planGpu(
       workgroupSize: wg,
       workgroupMemory: pool === "workgroup" ? 8 * wg : 0,
       perWorkgroup: `${pch} pixels of one sample`,
+      bytes: { read: sourceBytes(), written: 0 },
+      access: `${sourceAccess(prefix)}; writes one partial sum per workgroup to the table`,
       wgsl: finishFor(pool)([
         header(img, wg, wg / 2, { PCH: u(pch), NP: u(np), STAT: u(at.at) }),
         library,
@@ -518,15 +587,27 @@ export function planGpu(
     const rowSeq = Math.max(1, Math.min(16, Math.floor(cap / rowPlan.seqLen)));
     const rowCap = rowSeq * rowPlan.seqLen;
     const rowWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(rowCap / 4))));
-    // Column pass: TV columns of TC channels per workgroup.
+    // Column pass: a tile of T adjacent columns of TC channels per workgroup
+    // (every channel when they fit, so that the multiplier of a bin is computed
+    // once for all); T as wide as the rest of its workgroup memory allows.
     const tc = C * colPlan.seqLen <= cap ? C : 1;
-    const tv = Math.max(1, Math.min(V, Math.floor(16 / tc) || 1, Math.floor(cap / (tc * colPlan.seqLen))));
-    const colCap = tc * tv * colPlan.seqLen;
+    const T = tileWidth(V, Math.floor(cap / (tc * colPlan.seqLen)));
+    const tiles = Math.ceil(V / T);
+    const tileConsts = { TILE: u(T), TILES: u(tiles) };
+    const colCap = tc * T * colPlan.seqLen;
+    const spectrumBytes = 8 * C * H * V;
+    const run = (bins: number) => `${bins} bin(s) (${bytesText(8 * bins)})`;
     const colWg = Math.min(256, Math.max(32, pow2ceil(Math.ceil(colCap / 4))));
     const rowPairs = (count: number) => count * Math.ceil((C * H) / 2);
     const rowFft = fftFunction("fft_row", rowPlan, rowTables, rowPlan.seqLen);
     const rowHeader = (gen: boolean, extra: Record<string, string> = {}) =>
-      header(ss, rowWg, rowCap, { NSEQ: u(rowSeq), SL: u(rowPlan.seqLen), GEN: String(gen), ...extra });
+      header(ss, rowWg, rowCap, {
+        NSEQ: u(rowSeq),
+        SL: u(rowPlan.seqLen),
+        GEN: String(gen),
+        ...tileConsts,
+        ...extra,
+      });
     const ops = fs.ops.map(({ index }) => index);
     const loadFns = [
       statFns(load),
@@ -549,7 +630,10 @@ export function planGpu(
       workgroupSize: rowWg,
       workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
       perWorkgroup: `${rowSeq} row pairs (one complex FFT each: ${describeFft(rowPlan)})`,
-      wgsl: finish([rowHeader(true), fftLibrary, loadFns, rowFft, gen, rowsWgsl].join("\n")),
+      bytes: { read: sourceBytes(), written: spectrumBytes },
+      access: `${sourceAccess(load)}; writes the spectrum in tiles of ${T} column(s), ` +
+        `each tile's bins of its ${2 * rowSeq} rows in a run of up to ${run(2 * rowSeq * T)}`,
+      wgsl: finish([rowHeader(true), fftLibrary, spectrumWgsl, loadFns, rowFft, gen, rowsWgsl].join("\n")),
       scratch,
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
       workgroups: (count) => Math.ceil(rowPairs(count) / rowSeq) + count,
@@ -569,9 +653,11 @@ export function planGpu(
       fuses: ["column FFT", ...ops.map(label).map((l) => `${l} (multiplier)`), "inverse column FFT"],
       workgroupSize: colWg,
       workgroupMemory: scratch === "workgroup" ? colCap * 16 : 0,
-      perWorkgroup: `${tv} column(s) x ${tc} channel(s) of one sample (${describeFft(colPlan)})`,
+      perWorkgroup: `${T} column(s) x ${tc} channel(s) of one sample (${describeFft(colPlan)})`,
+      bytes: { read: spectrumBytes, written: spectrumBytes },
+      access: `reads and writes ${tc} tile(s) of ${H} x ${T} bins, each one run of ${run(H * T)}`,
       wgsl: finish([
-        header(ss, colWg, colCap, { NSEQ: u(tc * tv), SL: u(colPlan.seqLen), TC: u(tc), TV: u(tv) }),
+        header(ss, colWg, colCap, { NSEQ: u(tc * T), SL: u(colPlan.seqLen), TC: u(tc), ...tileConsts }),
         fftLibrary,
         mult,
         colFft,
@@ -579,7 +665,7 @@ export function planGpu(
       ].join("\n")),
       scratch,
       scratchPerWorkgroup: scratch === "storage" ? 2 * colCap : 0,
-      workgroups: (count) => count * (C / tc) * Math.ceil(V / tv),
+      workgroups: (count) => count * (C / tc) * tiles,
     });
     const active = [
       "fn stage_applies(s: u32) -> bool {",
@@ -601,6 +687,7 @@ export function planGpu(
       ? [
         rowHeader(false, { KROWS: u(krows), WPS: u(wps), PARTIALS: String(sp.partial !== null), STAT: u(at) }),
         fftLibrary,
+        spectrumWgsl,
         loadFns,
         statFns(sp.store),
         pushWgsl(sp.store, ss, true, sp.partial?.term ?? null),
@@ -613,6 +700,7 @@ export function planGpu(
       : [
         rowHeader(false),
         fftLibrary,
+        spectrumWgsl,
         loadFns,
         pushWgsl(sp.store, ss, false, null),
         "fn finish(r: u32, t: u32, y: f32) {",
@@ -637,6 +725,10 @@ export function planGpu(
       workgroupSize: rowWg,
       workgroupMemory: scratch === "workgroup" ? rowCap * 16 : 0,
       perWorkgroup: pixels ? `${krows} row(s) of all ${C} channels of one sample` : `${rowSeq} row pairs`,
+      bytes: { read: spectrumBytes, written: imageBytes(ss) },
+      access: `reads the spectrum's tiles, each tile's bins of its rows in a run of up to ${
+        run((pixels ? krows : 2 * rowSeq) * T)
+      }; writes the image ${pixels ? "pixel by pixel, each channel" : "by rows"} in consecutive words`,
       wgsl: finish(body.join("\n")),
       scratch,
       scratchPerWorkgroup: scratch === "storage" ? 2 * rowCap : 0,
@@ -647,7 +739,7 @@ export function planGpu(
     current = ss;
     stage = i;
     imageValues = Math.max(imageValues, C * H * W);
-    spectrumValues = Math.max(spectrumValues, C * H * V);
+    spectrumValues = Math.max(spectrumValues, C * H * tiles * T);
     return { rest: sp.rest, why: sp.stop, fft: { rows: rowPlan, columns: colPlan } };
   };
 
@@ -687,6 +779,13 @@ export function planGpu(
       workgroupSize: 256,
       workgroupMemory: 0,
       perWorkgroup: "256 words",
+      bytes: {
+        read: imageBytes(out) + (keepAlpha ? outputBytes : 0),
+        written: outputBytes,
+      },
+      access: `reads the float32 result (consecutive words per channel${
+        keepAlpha ? ", and the input's words for their alpha" : ""
+      }); writes ${half ? "float16 pairs" : "bytes"} in consecutive words`,
       wgsl: [
         header(out, 256, 0, {
           UNITS: u(units),
