@@ -406,10 +406,43 @@ static void fftMany(const Plan *plan, f64 *re, f64 *im, int count, f64 *work) {
   else if (plan->kind == 1) bluestein(plan, re, im, count, work);
 }
 
-// In-place forward DFTs (sign -1, unscaled) of `count` interleaved sequences;
-// pass re and im swapped for the unscaled inverse.
-EXPORT(fft_many) void fft_many(const Plan *plan, f64 *re, f64 *im, int count, f64 *work) {
-  fftMany(plan, re, im, count, work);
+// fftMany over blocks of `block` sequences at a time (block < count): each
+// block is gathered into 2 * (n * block + SKEW) values of work, transformed
+// there with the rest of work as the plan's, and scattered back, so that a
+// large batch streams through memory twice instead of once per pass.
+static void fftBlocked(const Plan *plan, f64 *re, f64 *im, int count, int block, f64 *work) {
+  if (block >= count) {
+    fftMany(plan, re, im, count, work);
+    return;
+  }
+  const int n = plan->n;
+  f64 *restrict br = work, *restrict bi = br + n * block + SKEW, *rest = bi + n * block + SKEW;
+  for (int b0 = 0; b0 < count; b0 += block) {
+    const int t = b0 + block <= count ? block : count - b0;
+    for (int k = 0; k < n; k++) {
+      const f64 *restrict xr = re + k * count + b0, *restrict xi = im + k * count + b0;
+      f64 *restrict yr = br + k * t, *restrict yi = bi + k * t;
+      for (int q = 0; q < t; q++) {
+        yr[q] = xr[q];
+        yi[q] = xi[q];
+      }
+    }
+    fftMany(plan, br, bi, t, rest);
+    for (int k = 0; k < n; k++) {
+      f64 *restrict xr = re + k * count + b0, *restrict xi = im + k * count + b0;
+      const f64 *restrict yr = br + k * t, *restrict yi = bi + k * t;
+      for (int q = 0; q < t; q++) {
+        xr[q] = yr[q];
+        xi[q] = yi[q];
+      }
+    }
+  }
+}
+
+// In-place forward DFTs (sign -1, unscaled) of `count` interleaved sequences,
+// `block` at a time; pass re and im swapped for the unscaled inverse.
+EXPORT(fft_many) void fft_many(const Plan *plan, f64 *re, f64 *im, int count, int block, f64 *work) {
+  fftBlocked(plan, re, im, count, block, work);
 }
 
 // Row transforms of a real H×W plane (rows pw >= W apart) into the half-spectrum (re, im: H rows of
@@ -419,8 +452,8 @@ EXPORT(fft_many) void fft_many(const Plan *plan, f64 *re, f64 *im, int count, f6
 // pairs that stay zero: an odd B keeps the FFT's streams from colliding in
 // the cache (as an odd ld does for the columns).
 EXPORT(rows_forward)
-void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *plan, int B, f64 *restrict zr,
-                  f64 *restrict zi, int ld, f64 *restrict re, f64 *restrict im, f64 *work) {
+void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *plan, int B, int block,
+                  f64 *restrict zr, f64 *restrict zi, int ld, f64 *restrict re, f64 *restrict im, f64 *work) {
   const int pairs = (H + 1) >> 1, V = (W >> 1) + 1;
   // In tiles of TILE pairs, so that both sides of the transposition stay in a few cache lines and pages.
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
@@ -433,7 +466,7 @@ void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *p
       }
     }
   }
-  fftMany(plan, zr, zi, B, work);
+  fftBlocked(plan, zr, zi, B, block, work);
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
     const int b1 = b0 + TILE < pairs ? b0 + TILE : pairs;
     for (int b = b0; b < b1; b++) {
@@ -472,9 +505,9 @@ void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *p
 // likewise): forward FFT, times mr + i mi (mi may be null for a real
 // multiplier), unscaled inverse FFT. Columns V..ld-1 hold zeros.
 EXPORT(filter_columns)
-void filter_columns(f64 *restrict re, f64 *restrict im, int H, int ld, const Plan *plan, const f64 *restrict mr,
-                    const f64 *restrict mi, f64 *work) {
-  fftMany(plan, re, im, ld, work);
+void filter_columns(f64 *restrict re, f64 *restrict im, int H, int ld, const Plan *plan, int block,
+                    const f64 *restrict mr, const f64 *restrict mi, f64 *work) {
+  fftBlocked(plan, re, im, ld, block, work);
   const int n = H * ld;
   if (mi) {
     for (int d = 0; d < n; d++) {
@@ -488,14 +521,15 @@ void filter_columns(f64 *restrict re, f64 *restrict im, int H, int ld, const Pla
       im[d] *= mr[d];
     }
   }
-  fftMany(plan, im, re, ld, work);
+  fftBlocked(plan, im, re, ld, block, work);
 }
 
 // Unscaled inverse real transforms of the half-spectrum's rows into the H×W
 // plane, times `scale`, two rows per complex FFT, all pairs batched.
 EXPORT(rows_inverse)
-void rows_inverse(f64 *restrict plane, int H, int W, int pw, const Plan *plan, int B, f64 *restrict zr,
-                  f64 *restrict zi, int ld, const f64 *restrict re, const f64 *restrict im, f64 *work, f64 scale) {
+void rows_inverse(f64 *restrict plane, int H, int W, int pw, const Plan *plan, int B, int block,
+                  f64 *restrict zr, f64 *restrict zi, int ld, const f64 *restrict re, const f64 *restrict im,
+                  f64 *work, f64 scale) {
   const int pairs = (H + 1) >> 1, V = (W >> 1) + 1, nyquist = W % 2 == 0 ? W >> 1 : -1;
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
     const int b1 = b0 + TILE < pairs ? b0 + TILE : pairs;
@@ -517,7 +551,7 @@ void rows_inverse(f64 *restrict plane, int H, int W, int pw, const Plan *plan, i
       }
     }
   }
-  fftMany(plan, zi, zr, B, work);
+  fftBlocked(plan, zi, zr, B, block, work);
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
     const int b1 = b0 + TILE < pairs ? b0 + TILE : pairs;
     for (int w = 0; w < W; w++) {

@@ -18,7 +18,7 @@ import { KERNELS_WASM_BASE64 } from "./kernels_bytes.ts";
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   readonly __heap_base: WebAssembly.Global;
-  fft_many(plan: number, re: number, im: number, count: number, work: number): void;
+  fft_many(plan: number, re: number, im: number, count: number, block: number, work: number): void;
   rows_forward(
     plane: number,
     H: number,
@@ -26,6 +26,7 @@ export interface KernelExports {
     pw: number,
     plan: number,
     B: number,
+    block: number,
     zr: number,
     zi: number,
     ld: number,
@@ -39,6 +40,7 @@ export interface KernelExports {
     H: number,
     ld: number,
     plan: number,
+    block: number,
     mr: number,
     mi: number,
     work: number,
@@ -50,6 +52,7 @@ export interface KernelExports {
     pw: number,
     plan: number,
     B: number,
+    block: number,
     zr: number,
     zi: number,
     ld: number,

@@ -49,6 +49,23 @@ function workValues(p: PlanSpec, count: number): number {
 /** Bytes a block takes in a {@link Layout}, alignment and gap included. */
 const block = (bytes: number) => bytes + GAP + 16;
 
+/** Bytes of one block of batched sequences that the transforms keep in cache (L2 of most cores). */
+const BLOCK_BYTES = 1 << 20;
+
+/**
+ * How many of `count` sequences of length n the kernels transform at a time:
+ * all of them when they fit in {@link BLOCK_BYTES}, else an even number that does.
+ */
+export function blockOf(n: number, count: number): number {
+  if (16 * n * count <= BLOCK_BYTES) return count;
+  return Math.min(count, Math.max(2, Math.floor(BLOCK_BYTES / (32 * n)) & ~1));
+}
+
+/** float64 values of work space a batched transform of `count` sequences, `block` at a time, needs. */
+function blockedWork(p: PlanSpec, count: number, block: number): number {
+  return block >= count ? workValues(p, count) : 2 * (p.n * block + SKEW) + workValues(p, block);
+}
+
 /** Bytes of a plan's tables, headers included. */
 function planBytes(p: PlanSpec): number {
   const table = (a: Float64Array) => block(8 * Math.max(1, a.length));
@@ -134,6 +151,8 @@ export class WasmRfft2 {
   private readonly B: number;
   private readonly ld: number;
   private readonly pw: number;
+  private readonly rowBlock: number;
+  private readonly colBlock: number;
   private readonly at: Addresses;
   private stagingView: Float64Array | undefined;
   private complex = false;
@@ -146,7 +165,8 @@ export class WasmRfft2 {
     const B = this.B = ((H + 1) >> 1) | 1, ld = this.ld = V | 1, pw = this.pw = W % 128 === 0 ? W + 8 : W;
     const rows = planSpec(W), cols = planSpec(H);
     const base = k.__heap_base.value as number;
-    const work = Math.max(workValues(rows, B), workValues(cols, ld));
+    const rowBlock = this.rowBlock = blockOf(W, B), colBlock = this.colBlock = blockOf(H, ld);
+    const work = Math.max(blockedWork(rows, B, rowBlock), blockedWork(cols, ld, colBlock));
     const values = 2 * W * B + 4 * H * ld + H * pw + H * W + work;
     const need = base + planBytes(rows) + planBytes(cols) + 8 * values + 10 * block(0);
     const have = k.memory.buffer.byteLength;
@@ -225,24 +245,31 @@ export class WasmRfft2 {
 
   /** rfft2 of the plane, times the multiplier, unscaled irfft2, in place. */
   filter(): void {
-    const { k, H, W, B, ld, pw, at } = this;
-    k.rows_forward(at.plane, H, W, pw, at.rowPlan, B, at.zr, at.zi, ld, at.re, at.im, at.work);
-    k.filter_columns(at.re, at.im, H, ld, at.colPlan, at.mr, this.complex ? at.mi : 0, at.work);
-    k.rows_inverse(at.plane, H, W, pw, at.rowPlan, B, at.zr, at.zi, ld, at.re, at.im, at.work, 1);
+    const { k, H, W, B, ld, pw, at, rowBlock, colBlock } = this;
+    k.rows_forward(at.plane, H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work);
+    k.filter_columns(at.re, at.im, H, ld, at.colPlan, colBlock, at.mr, this.complex ? at.mi : 0, at.work);
+    k.rows_inverse(at.plane, H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work, 1);
   }
 
   /** Batched in-place forward FFTs of length n along `count` interleaved sequences (for tests). */
-  static fftMany(module: WebAssembly.Module, n: number, re: Float64Array, im: Float64Array, count: number): void {
-    const k = instantiate(module), p = planSpec(n);
+  static fftMany(
+    module: WebAssembly.Module,
+    n: number,
+    re: Float64Array,
+    im: Float64Array,
+    count: number,
+    blockSize = count,
+  ): void {
+    const k = instantiate(module), p = planSpec(n), work = blockedWork(p, count, blockSize);
     const base = k.__heap_base.value as number;
-    const need = base + planBytes(p) + 8 * (2 * n * count + workValues(p, count)) + 3 * block(0);
+    const need = base + planBytes(p) + 8 * (2 * n * count + work) + 3 * block(0);
     k.memory.grow(Math.ceil(need / 65536));
     const mem = k.memory.buffer, layout = new Layout(base);
     const plan = writePlan(mem, layout, p);
-    const r = layout.take(8 * n * count), i = layout.take(8 * n * count), w = layout.take(8 * workValues(p, count));
+    const r = layout.take(8 * n * count), i = layout.take(8 * n * count), w = layout.take(8 * work);
     new Float64Array(mem, r, n * count).set(re);
     new Float64Array(mem, i, n * count).set(im);
-    k.fft_many(plan, r, i, count, w);
+    k.fft_many(plan, r, i, count, blockSize, w);
     re.set(new Float64Array(mem, r, n * count));
     im.set(new Float64Array(mem, i, n * count));
   }
