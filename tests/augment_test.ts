@@ -87,6 +87,39 @@ Deno.test("bad batches are rejected before any work, naming what was expected", 
   }
 });
 
+Deno.test("a NaN or infinite value is found by the CPU kernel's first pass, and named exactly, on every path", async () => {
+  // The CPU backend checks values as it loads them (no separate scan); the error must still name
+  // the first bad index, whichever worker, chunk, stage or load path met a bad value first.
+  const pipelines = {
+    frequency: P,
+    inactive: pipe(gmm({ k: 6, sigma: [2, 5], p: 0 })), // the stage copies: a load of its own
+    spatial: pipe(normalize(), gmm({ k: 6, sigma: [2, 5] }), clamp()), // whole images
+  };
+  const shape = { count: 24, channels: 3, height: 40, width: 36 };
+  const n = shape.count * shape.channels * shape.height * shape.width;
+  for (const [name, pipeline] of Object.entries(pipelines)) {
+    for (const workers of [0, 2]) {
+      for (const f64 of [false, true]) {
+        for (const at of [0, 7, n / 2 + 5, n - 1]) {
+          const data = f64 ? new Float64Array(n).fill(0.25) : new Float32Array(n).fill(0.25);
+          data[at] = at % 2 ? Infinity : NaN;
+          if (at < n - 1) data[n - 1] = -Infinity; // a later bad value, maybe met first by another worker
+          await rejects(
+            () => augment(pipeline, { ...shape, data }, { seed: 3, backend: "cpu", workers }),
+            "input",
+            `batch.data[${at}]`,
+            /finite/,
+          );
+        }
+      }
+    }
+    // And a clean batch of the same shapes runs.
+    const ok = await augment(pipeline, { ...shape, data: new Float32Array(n).fill(0.25) }, { seed: 3, workers: 2 });
+    assert.ok(ok.images.data.every(Number.isFinite), name);
+  }
+  releaseWorkers();
+});
+
 Deno.test("bad seeds, offsets, options and params are rejected", async () => {
   const b = image(2, 1, 8, 8);
   await rejects(

@@ -28,6 +28,8 @@ import {
 } from "../mod.ts";
 import { stagesOf } from "../src/dsl/stages.ts";
 import { runImages } from "../src/cpu/kernel.ts";
+import { NonFiniteInput } from "../src/cpu/finite.ts";
+import { moduleOf } from "../src/ops/registry.ts";
 import { FC_SEED, maxDiff, property } from "./_helpers.ts";
 
 const batch = () => ({ data: new Float32Array(2 * 3 * 8 * 8).fill(0.5), count: 2, channels: 3, height: 8, width: 8 });
@@ -305,11 +307,25 @@ Deno.test("every accepted extreme spec keeps finite input finite, in float32 and
   assert.ok(accepted >= 50, `only ${accepted} accepted: the property ran on too few specs`);
 });
 
-Deno.test("clamp maps NaN to its lower bound (documented), on the CPU interpreter", () => {
+Deno.test("clamp maps NaN to its lower bound (documented), in its CPU apply", () => {
+  // A NaN can only arise inside a pipeline (the kernel refuses NaN input, next test): the op is applied alone.
+  const op = pipe(clamp({ min: -2, max: 3 })).ops[0];
+  const img = { data: new Float64Array([NaN, -5, 0.5, 7]), channels: 1, height: 2, width: 2 };
+  const workspace = { spare: (n: number) => new Float64Array(n), run: () => img };
+  const out = moduleOf(op).apply!(op, { op: "clamp", applied: true }, img, workspace);
+  assert.deepEqual(Array.from(out.data), [-2, -2, 0.5, 3]);
+});
+
+Deno.test("the CPU interpreter refuses a NaN or infinite input value as it loads it", () => {
   const p: Pipeline = pipe(clamp({ min: -2, max: 3 }));
-  const data = new Float64Array([NaN, -5, 0.5, 7]);
-  runImages(stagesOf(p), [[{ op: "clamp", applied: true }]], data, 0, 1, { channels: 1, height: 2, width: 2 });
-  assert.deepEqual(Array.from(data), [-2, -2, 0.5, 3]);
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const data = new Float64Array([0.5, bad, 0.5, 7]);
+    assert.throws(
+      () =>
+        runImages(stagesOf(p), [[{ op: "clamp", applied: true }]], data, 0, 1, { channels: 1, height: 2, width: 2 }),
+      NonFiniteInput,
+    );
+  }
 });
 
 Deno.test("σ below the documented minimum is refused, in specs and in replayed params", async () => {

@@ -12,6 +12,7 @@
 // TypeScript path.
 
 #include <stdint.h>
+#include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 // The q loops run over contiguous sequences: f64x2 pays even where the cost model doubts it.
@@ -564,13 +565,21 @@ void rows_inverse(f64 *restrict plane, int H, int W, int pw, const Plan *plan, i
   }
 }
 
-// float32 (H×W, contiguous) → float64 plane (rows pw apart), and back.
-EXPORT(widen) void widen(const float *restrict src, f64 *restrict dst, int H, int W, int pw) {
+// float32 (H×W, contiguous) → float64 plane (rows pw apart), and back. widen
+// returns whether any value is NaN or ±Infinity (x - x is NaN exactly then):
+// the batch's finiteness check rides on this first pass over the input.
+EXPORT(widen) int widen(const float *restrict src, f64 *restrict dst, int H, int W, int pw) {
+  int bad = 0;
   for (int u = 0; u < H; u++) {
     const float *restrict s = src + u * W;
     f64 *restrict d = dst + u * pw;
-    for (int w = 0; w < W; w++) d[w] = s[w];
+    for (int w = 0; w < W; w++) {
+      const f64 x = s[w], t = x - x;
+      d[w] = x;
+      bad |= t != t;
+    }
   }
+  return bad;
 }
 
 EXPORT(narrow) void narrow(const f64 *restrict src, float *restrict dst, int H, int W, int pw) {
@@ -581,13 +590,20 @@ EXPORT(narrow) void narrow(const f64 *restrict src, float *restrict dst, int H, 
   }
 }
 
-// Copies an H×W float64 plane between row pitches (sp, dp values).
-EXPORT(repitch) void repitch(const f64 *restrict src, f64 *restrict dst, int H, int W, int sp, int dp) {
+// Copies an H×W float64 plane between row pitches (sp, dp values); returns
+// whether any value is NaN or ±Infinity, like widen.
+EXPORT(repitch) int repitch(const f64 *restrict src, f64 *restrict dst, int H, int W, int sp, int dp) {
+  int bad = 0;
   for (int u = 0; u < H; u++) {
     const f64 *restrict s = src + u * sp;
     f64 *restrict d = dst + u * dp;
-    for (int w = 0; w < W; w++) d[w] = s[w];
+    for (int w = 0; w < W; w++) {
+      const f64 x = s[w], t = x - x;
+      d[w] = x;
+      bad |= t != t;
+    }
   }
+  return bad;
 }
 
 // exp(x) exactly as src/math/elementary.ts computes it (the same operations in
@@ -636,31 +652,76 @@ static f64 expJs(f64 x) {
   return e * pow2(ki);
 }
 
+// y[i] = expJs(x[i]) for i < n, two at a time: the same operations in f64x2
+// (2^k built in the exponent bits), lanes outside [-708, 709] or NaN through expJs.
+static void expMany(const f64 *restrict x, f64 *restrict y, int n) {
+  const v128_t lo = wasm_f64x2_splat(-708.0), hi = wasm_f64x2_splat(709.0);
+  const v128_t half = wasm_f64x2_splat(0.5), one = wasm_f64x2_splat(1.0);
+  // k + 1023 + 2^52 holds k + 1023 in its low mantissa bits; shifted by 52 they are 2^k's exponent.
+  const v128_t bias = wasm_f64x2_splat(1023.0 + 4503599627370496.0);
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v128_t vx = wasm_v128_load(x + i);
+    if (!wasm_i64x2_all_true(wasm_v128_and(wasm_f64x2_ge(vx, lo), wasm_f64x2_le(vx, hi)))) {
+      y[i] = expJs(x[i]);
+      y[i + 1] = expJs(x[i + 1]);
+      continue;
+    }
+    const v128_t t = wasm_f64x2_mul(vx, wasm_f64x2_splat(INV_LN2)), fl = wasm_f64x2_floor(t);
+    const v128_t k = wasm_v128_bitselect(wasm_f64x2_add(fl, one), fl, wasm_f64x2_ge(wasm_f64x2_sub(t, fl), half));
+    const v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(vx, wasm_f64x2_mul(k, wasm_f64x2_splat(LN2_HI))),
+                                    wasm_f64x2_mul(k, wasm_f64x2_splat(LN2_LO)));
+#define HORNER(c) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(c))
+    v128_t p = wasm_f64x2_splat(1 / 87178291200.0);
+    HORNER(1 / 6227020800.0);
+    HORNER(1 / 479001600.0);
+    HORNER(1 / 39916800.0);
+    HORNER(1 / 3628800.0);
+    HORNER(1 / 362880.0);
+    HORNER(1 / 40320.0);
+    HORNER(1 / 5040.0);
+    HORNER(1 / 720.0);
+    HORNER(1 / 120.0);
+    HORNER(1 / 24.0);
+    HORNER(1 / 6.0);
+    HORNER(0.5);
+#undef HORNER
+    p = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_mul(p, r), r), r);
+    const v128_t e = wasm_f64x2_add(one, p);
+    const v128_t scale = wasm_i64x2_shl(wasm_f64x2_add(k, bias), 52);
+    wasm_v128_store(y + i, wasm_f64x2_mul(e, scale));
+  }
+  for (; i < n; i++) y[i] = expJs(x[i]);
+}
+
 #define NEGLIGIBLE 5.551115123125783e-17
 
 // The Gaussian mixture mask folded into a multiplier, as src/math/gmm.ts's
 // gmmFactors and foldGmm compute it: g holds k Gaussians as (u0, v0, σu, σv,
 // a); re (and im, unless null) are H×V row-major and are multiplied by the
-// mask. scratch: k * (H + V + 1) + V values.
+// mask. scratch: k * (H + V + 1) + V + 2 * max(H, V) values.
 EXPORT(fold_gmm)
 void fold_gmm(f64 *restrict re, f64 *restrict im, const f64 *restrict g, int k, f64 c, int H, int V,
               f64 *restrict scratch) {
   f64 *restrict rows = scratch, *restrict cols = rows + k * H, *restrict peak = cols + k * V;
-  f64 *restrict m = peak + k;
+  f64 *restrict m = peak + k, *restrict args = m + V, *restrict ex = args + (H > V ? H : V);
   for (int i = 0; i < k; i++) {
     const f64 u0 = g[5 * i], v0 = g[5 * i + 1], su = g[5 * i + 2], sv = g[5 * i + 3], a = g[5 * i + 4];
     const f64 ru = 1 / (2 * su * su), rv = 1 / (2 * sv * sv);
     // Centres are whole bins: bins d before and after one share their factor (one exp each).
     const int cu = (int)u0, cv = (int)v0, lu = cu > H - 1 - cu ? cu : H - 1 - cu, lv = cv > V - 1 - cv ? cv : V - 1 - cv;
     f64 *restrict ri = rows + i * H, *restrict col = cols + i * V;
+    for (int d = 0; d <= lu; d++) args[d] = -(f64)d * d * ru;
+    expMany(args, ex, lu + 1);
     for (int d = 0; d <= lu; d++) {
-      const f64 y = expJs(-(f64)d * d * ru);
-      if (cu - d >= 0) ri[cu - d] = y;
-      if (cu + d < H) ri[cu + d] = y;
+      if (cu - d >= 0) ri[cu - d] = ex[d];
+      if (cu + d < H) ri[cu + d] = ex[d];
     }
     const f64 s = a / c;
+    for (int d = 0; d <= lv; d++) args[d] = -(f64)d * d * rv;
+    expMany(args, ex, lv + 1);
     for (int d = 0; d <= lv; d++) {
-      const f64 y = s * expJs(-(f64)d * d * rv);
+      const f64 y = s * ex[d];
       if (cv - d >= 0) col[cv - d] = y;
       if (cv + d < V) col[cv + d] = y;
     }

@@ -174,8 +174,9 @@ export function augmentTask<B extends AnyBatch, O extends OutputType | undefined
   return guarded("augment", () => {
     // One read of the caller's fields: what is checked here is what the kernel runs.
     const snap = (typeof batch === "object" && batch !== null ? { ...batch } : batch) as B;
+    // Values are checked by the kernel that runs them (the CPU's as it loads them): one pass, not two.
     const checked = flow(
-      validateInput(snap),
+      validateInput(snap, Infinity, false),
       E.chain((b: Input) =>
         E.map((x: Checked<AugmentRunOptions<O>>) => ({ ...x, b }))(
           checkRequest(pipeline, options, pipelineChannels(b)),

@@ -22,6 +22,7 @@ import { Lru } from "../math/lru.ts";
 import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import { runCpu } from "../cpu/backend.ts";
+import { NonFiniteInput } from "../cpu/finite.ts";
 import { gpuError } from "../webgpu/device.ts";
 import { compileGpu, type GpuKernel, grid } from "../webgpu/kernel.ts";
 import type { GpuIo, GpuPlan } from "../webgpu/plan.ts";
@@ -34,6 +35,7 @@ import {
   isOutputType,
   pipelineChannels,
   USAGE_COPY_DST,
+  validateBatch,
   validateBuffer,
   validateChannels,
   validateInput,
@@ -337,10 +339,11 @@ function prepare(
   batch: unknown,
   options: KernelRunOptions<OutputType | undefined> | undefined,
   maxAbs = Infinity,
+  values = true,
 ): E.Either<FreqaugError, Prepared> {
   return flow(
     validateOptions(options),
-    E.chain((o) => E.map((b: Input) => ({ o, b }))(validateInput(batch, maxAbs))),
+    E.chain((o) => E.map((b: Input) => ({ o, b }))(validateInput(batch, maxAbs, values))),
     E.chainFirst(({ b }) => {
       const channels = pipelineChannels(b);
       if (channels !== shape.channels) {
@@ -684,7 +687,8 @@ class CpuKernel extends BaseKernel implements Kernel {
   ): TaskEither<FreqaugError, ResultFor<B, O>> {
     return guarded("cpu", () =>
       flow(
-        TE.fromEither(prepare(this.pipeline, this.shape, batch, options)),
+        // The values' check is folded into the kernel's first pass over them (see cpu/finite.ts).
+        TE.fromEither(prepare(this.pipeline, this.shape, batch, options, Infinity, false)),
         TE.chain((prep) =>
           TE.tryCatch(async () => {
             const input = prep.input;
@@ -702,6 +706,11 @@ class CpuKernel extends BaseKernel implements Kernel {
               workers: this.workers,
               io,
               out: prep.out,
+            }).catch((e) => {
+              if (!(e instanceof NonFiniteInput) || input.kind !== "float") throw e;
+              // Only now the whole batch is scanned: for the first such value, as the error names it.
+              const first = validateBatch(input);
+              throw E.isLeft(first) ? first.left : e;
             });
             const images = hostImages(this.pipeline, this.shape, prep, data);
             return withParams(images, "cpu", prep.seed, () => params) as ResultFor<B, O>;

@@ -64,11 +64,14 @@ function dim(path: string, v: unknown): E.Either<FreqaugError, number> {
 
 /**
  * Checks a float batch's shape against its data, and that every value is finite
- * (and at most `maxAbs` in magnitude: WebGPU takes float32's range).
+ * (and at most `maxAbs` in magnitude: WebGPU takes float32's range). With
+ * `values` false the values are left to the CPU kernel, which checks them as
+ * it first loads them.
  */
 export function validateBatch<T extends RealArray>(
   batch: Batch<T>,
   maxAbs = Infinity,
+  values = true,
 ): E.Either<FreqaugError, Batch<T>> {
   if (typeof batch !== "object" || batch === null) {
     return fail(
@@ -100,7 +103,9 @@ export function validateBatch<T extends RealArray>(
   if (E.isLeft(shape)) return shape;
   // Without a bound, a branch-free pass first: x * 0 is 0 for finite x and NaN otherwise, so
   // the sums stay 0 unless some value is NaN or ±Infinity; the loop below then finds it.
-  if (maxAbs === Infinity && finiteSum(data)) return E.right({ data: data as T, count, channels, height, width });
+  if (!values || (maxAbs === Infinity && finiteSum(data))) {
+    return E.right({ data: data as T, count, channels, height, width });
+  }
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     // One pass: x - x is NaN for NaN and ±Infinity; the bound is Infinity unless WebGPU runs.
@@ -224,9 +229,9 @@ export function validateBuffer(
  * Checks any batch kind: a float batch (see {@link validateBatch}), a byte
  * batch (`layout: "NHWC"`, 3 or 4 channels, the length of its shape) or a
  * GPU batch (its layout, shape, and its buffer's size and usage). Values of
- * a GPU batch are not read.
+ * a GPU batch are not read, nor a float batch's with `values` false.
  */
-export function validateInput(batch: unknown, maxAbs = Infinity): E.Either<FreqaugError, Input> {
+export function validateInput(batch: unknown, maxAbs = Infinity, values = true): E.Either<FreqaugError, Input> {
   if (typeof batch !== "object" || batch === null) {
     return fail("input", "batch", batch, "an object { data, count, channels, height, width }");
   }
@@ -242,7 +247,7 @@ export function validateInput(batch: unknown, maxAbs = Infinity): E.Either<Freqa
         `a Float32Array or Float64Array (NCHW), or a Uint8Array or Uint8ClampedArray (with layout "NHWC")`,
       );
     }
-    return E.map((f: Batch<RealArray>): Input => ({ kind: "float", ...f }))(validateBatch(b as never, maxAbs));
+    return E.map((f: Batch<RealArray>): Input => ({ kind: "float", ...f }))(validateBatch(b as never, maxAbs, values));
   }
   if (b.layout !== "NHWC") {
     return fail(

@@ -21,6 +21,7 @@ import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
 import { type PlaneFilter, planeFilter } from "./plane_filter.ts";
+import { allFinite, NonFiniteInput } from "./finite.ts";
 import { FLOAT_IO, type InArray, type Io, loadBytes, type OutArray, storeBytes } from "./io.ts";
 
 /** Shape of a planar NCHW batch. */
@@ -126,6 +127,8 @@ function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImag
  * `src` and `dst` may be the same array when the shapes are equal. With
  * `io`, `src` holds NHWC bytes (`io.inBytes` per pixel, `dims.channels` of
  * them run) and/or `dst` takes NHWC bytes (`io.outBytes` per pixel).
+ * Throws {@link NonFiniteInput} when a float input holds NaN or ±Infinity
+ * (checked as each value is first loaded).
  */
 export function runImages(
   stages: readonly Stage[],
@@ -192,14 +195,17 @@ function byChannel(
         // Inactive stage: a copy (typed-array copies convert as assignment does).
         const data = buffers.start(plane);
         if (inBytes) loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, data);
-        else data.set((src as RealArray).subarray(base + c * plane, base + (c + 1) * plane));
+        else {
+          data.set((src as RealArray).subarray(base + c * plane, base + (c + 1) * plane));
+          if (!allFinite(data, 0, plane)) throw new NonFiniteInput();
+        }
         dst.set(data.subarray(0, plane), to);
         continue;
       }
       if (inBytes) {
         loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, f.staging);
         f.commit();
-      } else f.load(src as RealArray, base + c * plane);
+      } else if (!f.load(src as RealArray, base + c * plane)) throw new NonFiniteInput();
       f.filter();
       f.store(dst, to);
     }
@@ -230,7 +236,10 @@ function wholeImages(
     const base = (first + s) * inPer;
     const data = buffers.start(per);
     if (io.inBytes) loadBytes(src as Uint8Array, base, io.inBytes, C, plane, data);
-    else for (let i = 0; i < per; i++) data[i] = src[base + i];
+    else {
+      data.set((src as RealArray).subarray(base, base + per));
+      if (!allFinite(data, 0, per)) throw new NonFiniteInput();
+    }
     const img = runStages(stages, params[s], {
       data,
       channels: C,

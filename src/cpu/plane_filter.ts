@@ -15,6 +15,7 @@ import { Lru } from "../math/lru.ts";
 import { planRfft2, Rfft2 } from "../math/rfft2.ts";
 import { instantiate, kernelsModule } from "../wasm/kernels.ts";
 import { WasmRfft2 } from "../wasm/rfft2.ts";
+import { allFinite } from "./finite.ts";
 
 /** Images of at most this many pixels keep their filter (and its memory) between calls. */
 export const RETAINED_FILTER_PIXELS = 1 << 18;
@@ -27,8 +28,8 @@ export interface PlaneFilter {
   readonly staging: Float64Array;
   /** Takes {@link staging} as the plane to filter. */
   commit(): void;
-  /** Copies the plane at `src[off ..]` in. */
-  load(src: Float32Array | Float64Array, off: number): void;
+  /** Copies the plane at `src[off ..]` in; returns whether every value is finite. */
+  load(src: Float32Array | Float64Array, off: number): boolean;
   /** Copies the filtered plane to `dst[off ..]` (to float32 by rounding to nearest). */
   store(dst: Float32Array | Float64Array, off: number): void;
   /** Takes the multiplier (H×V row-major; `im` null when it is real) for the following filters. */
@@ -46,8 +47,10 @@ class TsFilter implements PlaneFilter {
     this.staging = new Float64Array(rf.H * rf.W);
   }
   commit(): void {}
-  load(src: Float32Array | Float64Array, off: number): void {
-    this.staging.set(src.subarray(off, off + this.staging.length));
+  load(src: Float32Array | Float64Array, off: number): boolean {
+    const p = this.staging;
+    p.set(src.subarray(off, off + p.length));
+    return allFinite(p, 0, p.length);
   }
   store(dst: Float32Array | Float64Array, off: number): void {
     dst.set(this.staging, off);
@@ -72,8 +75,8 @@ class WasmFilter implements PlaneFilter {
   commit(): void {
     this.rf.commit();
   }
-  load(src: Float32Array | Float64Array, off: number): void {
-    this.rf.load(src, off);
+  load(src: Float32Array | Float64Array, off: number): boolean {
+    return this.rf.load(src, off);
   }
   store(dst: Float32Array | Float64Array, off: number): void {
     this.rf.store(dst, off);

@@ -35,7 +35,7 @@ export function foldGmmWasm(
   const k = instance ??= instantiate(module);
   const n = gaussians.length;
   const base = ((k.__heap_base.value as number) + 15) & ~15;
-  const values = 2 * bins + 5 * n + n * (H + V + 1) + V;
+  const values = 2 * bins + 5 * n + n * (H + V + 1) + V + 2 * Math.max(H, V);
   const need = base + 8 * values;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));

@@ -61,9 +61,9 @@ export interface KernelExports {
     work: number,
     scale: number,
   ): void;
-  widen(src: number, dst: number, H: number, W: number, pw: number): void;
+  widen(src: number, dst: number, H: number, W: number, pw: number): number;
   narrow(src: number, dst: number, H: number, W: number, pw: number): void;
-  repitch(src: number, dst: number, H: number, W: number, sp: number, dp: number): void;
+  repitch(src: number, dst: number, H: number, W: number, sp: number, dp: number): number;
   fold_gmm(re: number, im: number, g: number, k: number, c: number, H: number, V: number, scratch: number): void;
 }
 

@@ -200,22 +200,24 @@ export class WasmRfft2 {
     return this.stagingView;
   }
 
-  /** Takes {@link staging} as the plane to filter. */
-  commit(): void {
+  /** Takes {@link staging} as the plane to filter; returns whether every value is finite. */
+  commit(): boolean {
     const { k, H, W, pw, at } = this;
-    k.repitch(at.staging, at.plane, H, W, W, pw);
+    return k.repitch(at.staging, at.plane, H, W, W, pw) === 0;
   }
 
-  /** Copies the plane at `src[off ..]` in (float32 is widened by the kernels). */
-  load(src: Float32Array | Float64Array, off: number): void {
+  /**
+   * Copies the plane at `src[off ..]` in (float32 is widened by the kernels);
+   * returns whether every value is finite.
+   */
+  load(src: Float32Array | Float64Array, off: number): boolean {
     const { k, H, W, pw, at } = this, n = H * W, part = src.subarray(off, off + n);
     if (part instanceof Float64Array) {
       this.staging.set(part);
-      this.commit();
-    } else {
-      new Float32Array(k.memory.buffer, at.staging, n).set(part);
-      k.widen(at.staging, at.plane, H, W, pw);
+      return this.commit();
     }
+    new Float32Array(k.memory.buffer, at.staging, n).set(part);
+    return k.widen(at.staging, at.plane, H, W, pw) === 0;
   }
 
   /** Copies the plane out to `dst[off ..]` (float32 rounds to nearest, as assignment does). */
