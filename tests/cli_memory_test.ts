@@ -18,6 +18,7 @@ import jpeg from "jpeg-js";
 import { runCpu } from "../src/cpu/backend.ts";
 import { BYTE_VALUE, toByte } from "../src/cpu/io.ts";
 import { RETAINED_PIXELS, runImages, workBufferSize } from "../src/cpu/kernel.ts";
+import { keptFilters } from "../src/cpu/plane_filter.ts";
 import { Multiplier } from "../src/cpu/multiplier.ts";
 import { stagesOf } from "../src/dsl/stages.ts";
 import { sampleParams } from "../src/params/sample.ts";
@@ -202,13 +203,14 @@ Deno.test("cpu kernel: no scratch of a large image is kept; a real multiplier ma
   const params = sampleParams(PIPE, { seed: 1, count: 1, height: h, width: w });
   runImages(stagesOf(PIPE), params, data, 0, 1, { channels: 1, height: h, width: w });
   assert.equal(workBufferSize(), 0);
+  assert.ok(!keptFilters().includes(`${h}x${w}`), "the large image's plane filter (and its memory) is not kept");
   const small = new Float32Array(64 * 64).fill(0.5);
   runImages(stagesOf(PIPE), sampleParams(PIPE, { seed: 1, count: 1, height: 64, width: 64 }), small, 0, 1, {
     channels: 1,
     height: 64,
     width: 64,
   });
-  assert.ok(workBufferSize() >= 64 * 64); // small sizes keep theirs, for the next call
+  assert.ok(keptFilters().includes("64x64")); // small sizes keep theirs, for the next call
   const m = new Multiplier(64, 64);
   const [stage] = stagesOf(PIPE);
   assert.ok(

@@ -235,7 +235,7 @@ Deno.test("cli augment: gray stays gray, 16 bits stay 16 (--bit-depth forces), a
     const sixteen = await cli([...base, "--out", `${dir}/o16`, "--bit-depth", "16"]);
     assert.equal(sixteen.code, 0, sixteen.stderr);
     assert.deepEqual(await got("o16", "rgb8.png"), [14, 20, 3, 16]);
-    // --size resizes with antialiasing (toBatch's resize): a replay through toBatch gives the same bytes.
+    // --size resizes with antialiasing (toBatch's resize): a replay through toBatch gives the same pixels.
     const small = await cli([...base, "--out", `${dir}/os`, "--size", "7x5", "--backend", "cpu"]);
     assert.equal(small.code, 0, small.stderr);
     const pipeline = (await readSpec(path)) as Pipeline;
@@ -243,8 +243,8 @@ Deno.test("cli augment: gray stays gray, 16 bits stay 16 (--bit-depth forces), a
       const img = decodeImage(await Deno.readFile(`${dir}/in/${line.input}`));
       const batch = toBatch([img], { size: { height: 7, width: 5 }, channels: img.channels <= 2 ? 1 : 3 });
       const again = await augment(pipeline, batch, { params: [line.params], backend: "cpu" });
-      const bytes = encodePng(fromBatch(again.images, { bitDepth: img.bitDepth })[0]);
-      assert.deepEqual(bytes, await Deno.readFile(`${dir}/os/${line.path}`), line.path);
+      const back = fromBatch(again.images, { bitDepth: img.bitDepth })[0];
+      assert.deepEqual(decodeImage(await Deno.readFile(`${dir}/os/${line.path}`)), back, line.path);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

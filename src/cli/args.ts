@@ -8,6 +8,10 @@
 import type { BackendName } from "../api/backend.ts";
 import { DEFAULT_MAX_PIXELS } from "../io/image.ts";
 import { SPEC_MAX_BYTES } from "./limits.ts";
+import { DEFAULT_COMPRESSION } from "./png_deflate.ts";
+
+/** The most worker threads `--workers` takes. */
+export const MAX_WORKERS = 256;
 
 /**
  * The exit codes, the same for every command.
@@ -90,6 +94,10 @@ export interface AugmentArgs {
   readonly format: OutputFormat;
   /** PNG bit depth; absent: the input's (8 for JPEG). */
   readonly bitDepth?: 8 | 16;
+  /** zlib level of the PNGs, 0..9 (see png_deflate.ts). */
+  readonly compression: number;
+  /** Worker threads, 0..{@link MAX_WORKERS}; absent: one per core. */
+  readonly workers?: number;
   readonly followSymlinks: boolean;
 }
 
@@ -109,9 +117,9 @@ export type Command =
   | { readonly command: "help"; readonly topic?: "augment" | "explain" | "check" | "demo" };
 
 const AUGMENT_USAGE = `freqaug augment --spec spec.json --in DIR --out DIR [--seed N] [--views N] [--format png|npy]
-                [--bit-depth 8|16] [--size HxW] [--backend auto|webgpu|cpu] [--batch N]
-                [--batch-pixels N] [--shard I/N] [--overwrite] [--follow-symlinks] [--quiet]
-                [--max-pixels N]
+                [--bit-depth 8|16] [--compression 0-9] [--size HxW] [--backend auto|webgpu|cpu]
+                [--workers N] [--batch N] [--batch-pixels N] [--shard I/N] [--overwrite]
+                [--follow-symlinks] [--quiet] [--max-pixels N]
 
 Reads the PNG and JPEG files under --in (recursively; hidden files skipped;
 symbolic links, FIFOs, sockets and devices skipped with a line each, links
@@ -133,9 +141,21 @@ An input whose output name would pass 255 bytes fails on its own line.
                  the spec with clamp.
   --format npy   one float32 little-endian .npy per output, shape (C, H, W),
                  values as computed (not clipped).
+  --compression N
+                 zlib level of the PNGs, 0..9 (default ${DEFAULT_COMPRESSION}); the pixels are the
+                 same at every level. 0 stores (largest, fastest); 1 codes the
+                 filtered rows with Huffman codes and runs only (fast, and as
+                 small as any level on photos); 2..9 also try full deflate at
+                 that level and keep the smaller (smaller files of flat or
+                 synthetic pictures; slower as the level rises, 9 much slower).
   --size HxW     resize every input first (antialiased), so all batch together;
                  each side 1..65535, H x W at most --max-pixels.
   --views N      views per input, 1..1000 (default 1).
+  --workers N    worker threads, 0..${MAX_WORKERS} (default: one per core), ~50 MiB each.
+                 With the CPU backend each worker reads, augments and encodes
+                 whole inputs; with WebGPU the batches run on the GPU from the
+                 main thread and the workers read and encode. 0: everything
+                 on the main thread (slowest).
   --batch N      at most N samples (input x view) per batch, 1..65536
                  (default 8).
   --batch-pixels N
@@ -263,6 +283,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "max-pixels",
     "format",
     "bit-depth",
+    "compression",
+    "workers",
     "follow-symlinks",
   ],
   explain: ["spec", "size", "batch", "wgsl"],
@@ -344,6 +366,11 @@ export function parseArgs(
     if (format !== "png") return "--bit-depth is for --format png (npy is float32)";
     bitDepth = d === "8" ? 8 : 16;
   }
+  const compression = flags.has("compression") ? int("compression", str("compression"), 0, 9) : DEFAULT_COMPRESSION;
+  if (typeof compression === "string") return compression;
+  if (flags.has("compression") && format !== "png") return "--compression is for --format png (npy is not compressed)";
+  const workers = flags.has("workers") ? int("workers", str("workers"), 0, MAX_WORKERS) : undefined;
+  if (typeof workers === "string") return workers;
   let shard: { index: number; count: number } = { index: 0, count: 1 };
   if (flags.has("shard")) {
     const m = str("shard")?.match(/^(\d+)\/(\d+)$/);
@@ -375,6 +402,8 @@ export function parseArgs(
       maxPixels,
       format,
       bitDepth,
+      compression,
+      workers,
       followSymlinks: flags.has("follow-symlinks"),
     },
   };

@@ -7,13 +7,13 @@
  */
 
 import type { OutputFormat } from "./args.ts";
-import { fromBatch, toBatch } from "../io/batch.ts";
+import { fromBatchEither, toBatch } from "../io/batch.ts";
 import { decodeImageEither, readImageInfoEither } from "../io/decode_image.ts";
 import type { Image } from "../io/image.ts";
-import { encodePng } from "../io/png_encode.ts";
+import { encodePngEither } from "../io/png_encode.ts";
 import { HEADER_FIRST_BYTES, HEADER_MAX_BYTES, plausibleFileBytes } from "./limits.ts";
 import { npyBytes } from "./npy.ts";
-import { outOfRange } from "./range.ts";
+import { deflatePng } from "./png_deflate.ts";
 
 /** Which channel counts the pipeline takes. */
 export interface Accepts {
@@ -122,6 +122,12 @@ export async function readInput(path: string, maxPixels: number): Promise<Uint8A
   }
 }
 
+/** Whether a decoded input can go into a batch as its own RGB bytes (8-bit, 3 channels, not resized). */
+export function rgb8(s: Source): boolean {
+  return s.image !== null && s.bitDepth === 8 && s.channels === 3 && s.image.channels === 3 &&
+    s.image.data instanceof Uint8Array;
+}
+
 /** Reads and decodes an input, choosing its channels; with `size`, resizes it. A reason on failure. */
 export async function readImage(
   path: string,
@@ -181,6 +187,13 @@ export function writePlanar(s: Source, out: Float32Array, offset: number): void 
   }
 }
 
+/** The shape of one output. */
+export interface Shape {
+  readonly channels: 1 | 3;
+  readonly height: number;
+  readonly width: number;
+}
+
 /** What writing one output did. */
 export interface Written {
   /** The temporary it was written to. */
@@ -190,33 +203,106 @@ export interface Written {
 }
 
 /**
- * Encodes one output (planar C × H × W) as PNG or npy and writes it to the
- * temporary `tmp`, making its folder once per folder in `made`; a reason on failure.
+ * One planar output (C × H × W floats) as an interleaved image of `bitDepth`
+ * bits: each value clamped to [0, 1] and rounded, `round(max × x)` (what
+ * `fromBatch` gives), and how many values were outside [0, 1]. A reason (the
+ * one `fromBatch` gives) when a value is NaN.
+ */
+export function toImage(
+  data: Float32Array,
+  shape: Shape,
+  bitDepth: 8 | 16,
+): { image: Image; clipped: number } | string {
+  const { channels, height, width } = shape;
+  const plane = height * width;
+  const out = bitDepth === 16 ? new Uint16Array(plane * channels) : new Uint8Array(plane * channels);
+  // One loop per kind of array, so each stays monomorphic (this runs on every output).
+  const clipped = bitDepth === 16
+    ? quantize(data, out as Uint16Array, channels, plane, 65535)
+    : quantize(data, out as Uint8Array, channels, plane, 255);
+  if (clipped < 0) {
+    // A NaN: the library's message, which names the value's index.
+    const refused = fromBatchEither({ data, count: 1, channels, height, width }, { bitDepth });
+    return refused._tag === "Left" ? refused.left.message : "a value is NaN";
+  }
+  return { image: { width, height, channels, bitDepth, data: out }, clipped };
+}
+
+/**
+ * Planar `data` (channels × plane) into interleaved `out`: `round(max × x)`
+ * of x clamped to [0, 1]; the count of values outside [0, 1], or -1 at a NaN.
+ * `(max × x + 0.5) | 0` is `Math.round(max × x)` here, several times faster:
+ * x is a float32 (24 significant bits) and max < 2^16, so max × x + 0.5 is
+ * exact unless x < 2^-29, where both give 0.
+ */
+function quantize<T extends Uint8Array | Uint16Array>(
+  data: Float32Array,
+  out: T,
+  channels: number,
+  plane: number,
+  max: number,
+): number {
+  let clipped = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0, o = c, j = c * plane; i < plane; i++, o += channels, j++) {
+      const x = data[j];
+      if (x >= 0 && x <= 1) out[o] = (max * x + 0.5) | 0;
+      else if (x > 1) {
+        out[o] = max;
+        clipped++;
+      } else if (x < 0) {
+        out[o] = 0;
+        clipped++;
+      } else return -1;
+    }
+  }
+  return clipped;
+}
+
+/**
+ * One output's file bytes: npy (float32, as computed), or PNG at `level`
+ * 0..9 (see png_deflate.ts), values clipped and counted. A reason on failure.
+ */
+export function encodeOutput(
+  data: Float32Array,
+  shape: Shape,
+  format: OutputFormat,
+  bitDepth: 8 | 16,
+  level: number,
+): { bytes: Uint8Array; clipped: number } | string {
+  if (format === "npy") return { bytes: npyBytes(data, [shape.channels, shape.height, shape.width]), clipped: 0 };
+  const img = toImage(data, shape, bitDepth);
+  if (typeof img === "string") return img;
+  // Stored rows (level 0) are as large whatever the filter: filter none, the cheapest.
+  const filter = level === 0 ? "none" : "adaptive";
+  const png = encodePngEither(img.image, { bitDepth, level, filter, deflate: deflatePng });
+  return png._tag === "Left" ? png.left.message : { bytes: png.right, clipped: img.clipped };
+}
+
+/**
+ * Encodes one output (planar C × H × W) as PNG (at zlib `level`) or npy and
+ * writes it to the temporary `tmp`, making its folder once per folder in
+ * `made`; a reason on failure (and no temporary left).
  */
 export async function writeImage(
   tmp: string,
   data: Float32Array,
-  shape: { readonly channels: 1 | 3; readonly height: number; readonly width: number },
+  shape: Shape,
   format: OutputFormat,
   bitDepth: 8 | 16,
+  level: number,
   made: Set<string>,
 ): Promise<Written | string> {
   try {
+    const encoded = encodeOutput(data, shape, format, bitDepth, level);
+    if (typeof encoded === "string") return `cannot write (${encoded})`;
     const dir = tmp.slice(0, tmp.lastIndexOf("/"));
     if (dir && !made.has(dir)) {
       await Deno.mkdir(dir, { recursive: true });
       made.add(dir);
     }
-    const { channels, height, width } = shape;
-    let bytes: Uint8Array, clipped = 0;
-    if (format === "npy") bytes = npyBytes(data, [channels, height, width]);
-    else {
-      clipped = outOfRange(data);
-      const [img] = fromBatch({ data, count: 1, channels, height, width }, { bitDepth });
-      bytes = encodePng(img, { bitDepth });
-    }
-    await Deno.writeFile(tmp, bytes, { createNew: true });
-    return { tmp, clipped };
+    await Deno.writeFile(tmp, encoded.bytes, { createNew: true });
+    return { tmp, clipped: encoded.clipped };
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     return `cannot write (${message(e)})`;

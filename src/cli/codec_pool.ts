@@ -1,25 +1,27 @@
 /**
- * Image decoding and encoding for the command line, in worker threads when
- * the runtime allows (each PNG encode of a 224×224 image is ~5–10 ms, more
- * than the augmentation itself on a GPU), else on the calling thread. A
- * large JPEG is decoded on a worker of its own (see {@link ONE_SHOT_JPEG_BYTES}).
+ * The command line's worker threads: each reads, augments and encodes whole
+ * inputs ({@link CodecPool.process}), or, when the batches run on the GPU
+ * from the main thread, decodes inputs and encodes outputs
+ * ({@link CodecPool.decode}, {@link CodecPool.encode}). Without workers
+ * (`--workers 0`, or a runtime that cannot start them) decoding and encoding
+ * run on the calling thread. A large JPEG is handled on a worker of its own
+ * (see {@link ONE_SHOT_JPEG_BYTES}).
+ *
+ * A worker that dies (an uncaught error, a message that cannot be read)
+ * fails the requests it held, each with a reason, and is replaced: nothing
+ * waits for an answer that cannot come.
  *
  * @module
  */
 
-import type { OutputFormat } from "./args.ts";
-import { type Accepts, readImage, type Source, writeImage, type Written } from "./codec.ts";
+import { MAX_WORKERS, type OutputFormat } from "./args.ts";
+import { type Accepts, readImage, type Shape, type Source, writeImage, type Written } from "./codec.ts";
 import { hardwareThreads, workersAvailable } from "../cpu/pool.ts";
-import { envVar } from "./env.ts";
+import type { InputDone, InputShape, InputTask } from "./process_input.ts";
 
-/** The shape of one output. */
-export interface Shape {
-  readonly channels: 1 | 3;
-  readonly height: number;
-  readonly width: number;
-}
+export type { Shape } from "./codec.ts";
 
-/** A job for a codec worker. */
+/** A request to a worker. */
 export type CodecRequest =
   | {
     readonly kind: "decode";
@@ -37,12 +39,24 @@ export type CodecRequest =
     readonly shape: Shape;
     readonly format: OutputFormat;
     readonly bitDepth: 8 | 16;
-  };
+    readonly level: number;
+  }
+  | { readonly kind: "process"; readonly id: number; readonly task: InputTask };
 
-/** A codec worker's answer: a decoded source, a written output, or a reason. */
+/**
+ * A worker's answer: a decoded source, a written output, an input done, or a
+ * reason; or, before an input's answer, its decoded shape (`shape`).
+ */
 export type CodecReply =
-  | { readonly id: number; readonly ok: true; readonly source?: Source; readonly written?: Written }
-  | { readonly id: number; readonly ok: false; readonly reason: string };
+  | {
+    readonly id: number;
+    readonly ok: true;
+    readonly source?: Source;
+    readonly written?: Written;
+    readonly done?: InputDone;
+  }
+  | { readonly id: number; readonly ok: false; readonly reason: string }
+  | { readonly id: number; readonly shape: InputShape };
 
 const WORKER_URL = new URL("./codec_worker.ts", import.meta.url);
 
@@ -55,64 +69,136 @@ export function sourceBuffers(s: Source): Transferable[] {
  * JPEGs of at least this many bytes (~a 2 MP photo) are decoded in a worker
  * of their own, ended after it: jpeg-js makes one small array per 8×8 block
  * (~500,000 for a 4000×3000 photo), and the heap they leave behind (~200-300
- * MB) would stay in the process — in each codec worker — under every later
- * batch. Starting a worker costs ~0.1 s; decoding such a photo, seconds.
+ * MB) would stay in the process — in each worker — under every later
+ * input. Starting a worker costs ~0.1 s; decoding such a photo, seconds.
  */
 export const ONE_SHOT_JPEG_BYTES = 1 << 20;
 
-/** Decodes and encodes on up to `size` workers, least busy first. */
+/** A request waiting for its answer. */
+interface Waiting {
+  readonly resolve: (r: CodecReply) => void;
+  readonly onShape?: (s: InputShape) => void;
+}
+
+/** One worker and the requests it holds. */
+interface Slot {
+  worker: Worker;
+  readonly waiting: Map<number, Waiting>;
+}
+
+/** A final answer's reason, or null when it succeeded. */
+function failure(r: CodecReply): string | null {
+  return "reason" in r ? r.reason : null;
+}
+
+function why(e: Event): string {
+  const m = e instanceof ErrorEvent ? e.message : "";
+  return m.trim() || "no reason given";
+}
+
+/** Starts a worker whose answers and death go to `slot`'s requests. */
+function start(slot: Slot, onDeath: (slot: Slot, reason: string) => void): Worker {
+  const worker = new Worker(WORKER_URL, { type: "module" });
+  worker.onmessage = (e: MessageEvent<CodecReply>) => {
+    const w = slot.waiting.get(e.data.id);
+    if (!w) return;
+    if ("shape" in e.data) {
+      w.onShape?.(e.data.shape);
+      return;
+    }
+    slot.waiting.delete(e.data.id);
+    w.resolve(e.data);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    onDeath(slot, `worker failed (${why(e)})`);
+  };
+  worker.onmessageerror = () => onDeath(slot, "worker failed (an answer could not be read)");
+  return worker;
+}
+
+/** Decodes and encodes (and processes whole inputs) on up to `size` workers, least busy first. */
 export class CodecPool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly waiting = new Map<number, (r: CodecReply) => void>();
+  private readonly slots: Slot[] = [];
   private next = 1;
   private readonly made = new Set<string>();
+  private closed = false;
 
-  /** Whether large JPEGs may be decoded on a worker of their own (workers can be started). */
+  /** Whether large JPEGs may be handled on a worker of their own (workers can be started). */
   private readonly oneShot: boolean;
+
+  /** Workers that died and were replaced. */
+  deaths = 0;
+
+  /** How many inputs were handled on a worker of their own (for tests). */
+  oneShots = 0;
 
   /** A pool of `size` workers (0: everything on the calling thread); large JPEGs apart (see {@link ONE_SHOT_JPEG_BYTES}). */
   constructor(size = CodecPool.defaultSize()) {
     this.oneShot = workersAvailable();
     if (!this.oneShot) return;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_URL, { type: "module" });
-      const slot = { worker, busy: 0 };
-      worker.onmessage = (e: MessageEvent<CodecReply>) => {
-        slot.busy--;
-        const done = this.waiting.get(e.data.id);
-        this.waiting.delete(e.data.id);
-        done?.(e.data);
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        for (const [id, done] of this.waiting) {
-          done({ id, ok: false, reason: `codec worker failed (${e.message || "no reason given"})` });
-        }
-        this.waiting.clear();
-      };
-      this.workers.push(slot);
+      const slot = { waiting: new Map() } as Slot;
+      try {
+        slot.worker = start(slot, (s, reason) => this.died(s, reason));
+      } catch {
+        break; // as many as could start (none: the calling thread does the work)
+      }
+      this.slots.push(slot);
     }
   }
 
-  /**
-   * One worker per core beyond the first two (at most four): on two cores the
-   * augmentation's workers keep both busy, and codec workers cost more
-   * memory than they gain (measured on 400 images of 224×224: one worker,
-   * same rate and +92 MiB peak; two, 64 vs 51 img/s and +132 MiB).
-   * `FREQAUG_CODEC_WORKERS` overrides it.
-   */
+  /** One worker per core (`navigator.hardwareConcurrency`), at most {@link MAX_WORKERS}. */
   static defaultSize(): number {
-    const forced = envVar("FREQAUG_CODEC_WORKERS");
-    if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(16, Number(forced));
-    return Math.max(0, Math.min(4, hardwareThreads() - 2));
+    return Math.min(MAX_WORKERS, hardwareThreads());
   }
 
-  private send(req: CodecRequest, transfer: Transferable[]): Promise<CodecReply> {
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
+  /**
+   * Fails every request of a dead worker with `reason`, and starts another in
+   * its place (or, when that cannot start, goes on with one worker fewer).
+   */
+  private died(slot: Slot, reason: string): void {
+    slot.worker.terminate();
+    const lost = [...slot.waiting];
+    slot.waiting.clear();
+    if (!this.closed) {
+      this.deaths++;
+      try {
+        slot.worker = start(slot, (s, r) => this.died(s, r));
+      } catch {
+        this.slots.splice(this.slots.indexOf(slot), 1);
+      }
+    }
+    for (const [id, w] of lost) w.resolve({ id, ok: false, reason });
+  }
+
+  /** Requests held by the workers now. */
+  get busy(): number {
+    return this.slots.reduce((n, s) => n + s.waiting.size, 0);
+  }
+
+  /** How many workers there are (0: the calling thread does the work). */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private send(req: CodecRequest, transfer: Transferable[], onShape?: (s: InputShape) => void): Promise<CodecReply> {
+    if (this.closed || this.slots.length === 0) {
+      return Promise.resolve({
+        id: req.id,
+        ok: false,
+        reason: this.closed ? "the workers were ended" : "no worker left",
+      });
+    }
+    const slot = this.slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
     return new Promise((resolve) => {
-      this.waiting.set(req.id, resolve);
-      slot.worker.postMessage(req, { transfer });
+      slot.waiting.set(req.id, { resolve, onShape });
+      try {
+        slot.worker.postMessage(req, { transfer });
+      } catch (e) {
+        slot.waiting.delete(req.id);
+        resolve({ id: req.id, ok: false, reason: `cannot reach a worker (${e instanceof Error ? e.message : e})` });
+      }
     });
   }
 
@@ -123,10 +209,27 @@ export class CodecPool {
     accepts: Accepts,
     size?: { height: number; width: number },
   ): Promise<Source | string> {
-    if (await this.largeJpeg(path)) return this.decodeAlone(path, maxPixels, accepts, size);
-    if (this.workers.length === 0) return readImage(path, maxPixels, accepts, size);
-    const r = await this.send({ kind: "decode", id: this.next++, path, maxPixels, accepts, size }, []);
-    return r.ok ? r.source! : r.reason;
+    const req = { kind: "decode", id: 0, path, maxPixels, accepts, size } as const;
+    let r: CodecReply;
+    if (await this.largeJpeg(path)) r = await this.alone(req);
+    else if (this.slots.length === 0) return readImage(path, maxPixels, accepts, size);
+    else r = await this.send({ ...req, id: this.next++ }, []);
+    return failure(r) ?? (r as { source: Source }).source;
+  }
+
+  /**
+   * Reads, augments and encodes one input on a worker (see
+   * process_input.ts); `onShape` hears its decoded shape first. A reason when
+   * the worker failed; the temporaries it may have left are the caller's.
+   * Needs workers ({@link CodecPool.size} > 0).
+   */
+  async process(task: InputTask, onShape?: (s: InputShape) => void): Promise<InputDone> {
+    const req = { kind: "process", id: 0, task } as const;
+    const r = await this.largeJpeg(task.path)
+      ? await this.alone(req, onShape)
+      : await this.send({ ...req, id: this.next++ }, [], onShape);
+    const reason = failure(r);
+    return reason === null ? (r as { done: InputDone }).done : { ok: false, reason };
   }
 
   /** Whether `path` is named as a JPEG and is at least {@link ONE_SHOT_JPEG_BYTES}; false when it cannot tell. */
@@ -139,32 +242,27 @@ export class CodecPool {
     }
   }
 
-  /** Decodes on a worker of its own, ended afterwards (so is the heap it leaves). */
-  private async decodeAlone(
-    path: string,
-    maxPixels: number,
-    accepts: Accepts,
-    size?: { height: number; width: number },
-  ): Promise<Source | string> {
+  /** Runs one request on a worker of its own, ended afterwards (so is the heap it leaves). */
+  private async alone(req: CodecRequest, onShape?: (s: InputShape) => void): Promise<CodecReply> {
     this.oneShots++;
-    const worker = new Worker(WORKER_URL, { type: "module" });
+    const slot = { waiting: new Map() } as Slot;
+    let reason = "";
+    slot.worker = start(slot, (_, r) => {
+      reason = r;
+      const w = slot.waiting.get(req.id);
+      slot.waiting.clear();
+      w?.resolve({ id: req.id, ok: false, reason: r });
+    });
     try {
-      const reply = await new Promise<CodecReply>((resolve) => {
-        worker.onmessage = (e: MessageEvent<CodecReply>) => resolve(e.data);
-        worker.onerror = (e) => {
-          e.preventDefault();
-          resolve({ id: 0, ok: false, reason: `codec worker failed (${e.message || "no reason given"})` });
-        };
-        worker.postMessage({ kind: "decode", id: 0, path, maxPixels, accepts, size } satisfies CodecRequest);
+      return await new Promise<CodecReply>((resolve) => {
+        slot.waiting.set(req.id, { resolve, onShape });
+        slot.worker.postMessage(req);
       });
-      return reply.ok ? reply.source! : reply.reason;
     } finally {
-      worker.terminate();
+      slot.worker.terminate();
+      if (reason) this.deaths++;
     }
   }
-
-  /** How many inputs were decoded on a worker of their own (for tests). */
-  oneShots = 0;
 
   /** Encodes one output and writes it to the temporary `tmp` (making its folder); a reason on failure. */
   async encode(
@@ -173,22 +271,28 @@ export class CodecPool {
     shape: Shape,
     format: OutputFormat,
     bitDepth: 8 | 16,
+    level: number,
   ): Promise<Written | string> {
-    if (this.workers.length === 0) return writeImage(tmp, data, shape, format, bitDepth, this.made);
-    const r = await this.send({ kind: "encode", id: this.next++, tmp, data, shape, format, bitDepth }, [
+    if (this.slots.length === 0) return writeImage(tmp, data, shape, format, bitDepth, level, this.made);
+    const r = await this.send({ kind: "encode", id: this.next++, tmp, data, shape, format, bitDepth, level }, [
       data.buffer as ArrayBuffer,
     ]);
-    return r.ok ? r.written! : r.reason;
+    return failure(r) ?? (r as { written: Written }).written;
   }
 
   /** Whether work goes to workers (data passed in is then transferred, so pass copies). */
   get threaded(): boolean {
-    return this.workers.length > 0;
+    return this.slots.length > 0;
   }
 
-  /** Ends the workers. */
+  /** Ends the workers; requests still held fail. */
   close(): void {
-    for (const { worker } of this.workers) worker.terminate();
-    this.workers.length = 0;
+    this.closed = true;
+    for (const slot of this.slots) {
+      slot.worker.terminate();
+      for (const [id, w] of slot.waiting) w.resolve({ id, ok: false, reason: "the workers were ended" });
+      slot.waiting.clear();
+    }
+    this.slots.length = 0;
   }
 }

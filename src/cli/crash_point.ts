@@ -6,7 +6,10 @@
  * costs one comparison. The points of `augment`: `written` (a batch's outputs
  * are in their temporaries), `removed` (an old output was removed before its
  * new line), `appended` (a batch's lines are in the params file), `renamed`
- * (an output was renamed into place).
+ * (an output was renamed into place). A batch is one input's outputs when
+ * the inputs go whole to workers. And `worker:<n>`: each worker dies (an
+ * uncaught error, its request unanswered) at the n-th request it is given
+ * (see codec_worker.ts); the process goes on.
  *
  * @module
  */

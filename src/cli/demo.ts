@@ -24,6 +24,7 @@ import { DEFAULT_BATCH_PIXELS, EXIT } from "./args.ts";
 import { augmentDir } from "./augment_dir.ts";
 import { imageSeed, listInputs } from "./files.ts";
 import { writeFileAtomic } from "./ledger.ts";
+import { DEFAULT_COMPRESSION } from "./png_deflate.ts";
 import { shapes, testCard, zonePlate } from "./testcard.ts";
 
 /** The demo's pipeline: lightly's GMM settings with c = 4, the DC bin kept. */
@@ -219,6 +220,7 @@ export async function demo(
     quiet: true,
     maxPixels: DEFAULT_MAX_PIXELS,
     format: "png",
+    compression: DEFAULT_COMPRESSION,
     followSymlinks: false,
   }, { error: err });
   if (summary.locked !== undefined) {

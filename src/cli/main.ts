@@ -141,10 +141,13 @@ export async function main(argv: readonly string[], io: Console = std): Promise<
     }
     io.out(`${plan.dispatches} dispatch(es) for a batch of ${plan.count} of 3x${parsed.height}x${parsed.width}`);
     io.out(`rows: ${plan.fft.rows ?? "-"}; columns: ${plan.fft.columns ?? "-"}`);
+    io.out(`bytes per image: ${plan.bytes.read} read + ${plan.bytes.written} written = ${plan.bytes.total}`);
     for (const p of plan.passes) {
       io.out(
         `${p.name} (stage ${p.stage}): ${p.fuses.join(" -> ")}; ${p.workgroups} workgroups of ${p.workgroupSize}, ` +
-          `${p.workgroupMemory} B workgroup memory; each: ${p.perWorkgroup}` + (p.why ? `; why: ${p.why}` : ""),
+          `${p.workgroupMemory} B workgroup memory; each: ${p.perWorkgroup}; ` +
+          `per image ${p.bytes.read} B read, ${p.bytes.written} B written (${p.access})` +
+          (p.why ? `; why: ${p.why}` : ""),
       );
       if (parsed.wgsl) io.out(p.wgsl);
     }

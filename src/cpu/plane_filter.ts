@@ -93,6 +93,11 @@ class WasmFilter implements PlaneFilter {
 const wasmFilters = new Lru<WasmFilter>(3);
 const tsFilters = new Lru<TsFilter>(4);
 
+/** The sizes (`HxW`) whose filters this thread keeps, least recently used first (for tests). */
+export function keptFilters(): string[] {
+  return kernelsModule() ? wasmFilters.keys() : tsFilters.keys();
+}
+
 /**
  * The plane filter for H×W: a kept one for small images, a new one (to be
  * dropped after the call) for large ones.

@@ -36,6 +36,11 @@ export class Lru<V> {
     this.map.delete(key);
   }
 
+  /** The keys held, least recently used first. */
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+
   /** Number of entries. */
   get size(): number {
     return this.map.size;
