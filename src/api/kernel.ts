@@ -63,7 +63,10 @@ export interface CompileOptions {
   readonly backend?: BackendName;
   /** Do not say on stderr which backend `auto` chose. */
   readonly quiet?: boolean;
-  /** CPU worker threads; 0 runs on the calling thread. Default: one per core when the batch is large enough. */
+  /**
+   * CPU threads, the calling thread among them (it computes a share of the images meanwhile); 0 or 1 runs on
+   * the calling thread alone. Default: one per core when the batch is large enough.
+   */
   readonly workers?: number;
   /**
    * Run on this `GPUDevice` of the caller's instead of one of freqaug's own

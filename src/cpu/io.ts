@@ -62,6 +62,31 @@ export function allocOut(kind: OutKind, n: number): OutArray {
   }
 }
 
+/** Bytes per value of a result kind. */
+export const OUT_BYTES: Readonly<Record<OutKind, number>> = { f32: 4, f64: 8, f16: 2, u8: 1 };
+
+/** A result array of `n` values of a kind over the start of `buffer` (at least `n * OUT_BYTES[kind]` bytes). */
+export function outView(kind: OutKind, buffer: ArrayBufferLike, n: number): OutArray {
+  switch (kind) {
+    case "f64":
+      return new Float64Array(buffer, 0, n);
+    case "f16":
+      return new Float16Array(buffer, 0, n);
+    case "u8":
+      return new Uint8Array(buffer, 0, n);
+    default:
+      return new Float32Array(buffer, 0, n);
+  }
+}
+
+/** An input array of the type of `like`, of `n` values over the start of `buffer`. */
+export function inView(like: InArray, buffer: ArrayBufferLike, n: number): InArray {
+  if (like instanceof Float64Array) return new Float64Array(buffer, 0, n);
+  if (like instanceof Float32Array) return new Float32Array(buffer, 0, n);
+  if (like instanceof Uint8ClampedArray) return new Uint8ClampedArray(buffer, 0, n);
+  return new Uint8Array(buffer, 0, n);
+}
+
 /**
  * Reads image `base` (a byte offset) of NHWC bytes of `stride` bytes per
  * pixel into planar float64: the first `channels` channels of `plane` pixels.

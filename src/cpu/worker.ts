@@ -1,32 +1,61 @@
 /**
- * Worker entry of the CPU backend: runs chunks of images and sends them back.
+ * Worker entry of the CPU backend: runs image ranges of a batch in shared
+ * memory until none are left, or a chunk of images it is sent and sends back.
  *
  * @module
  */
 
 import { stagesOf } from "../dsl/stages.ts";
 import { runImages } from "./kernel.ts";
-import type { Job, JobResult } from "./pool.ts";
+import { type ChunkJob, CLAIMS, type Job, type JobResult, NEXT, type SharedJob, WORKER_DONE } from "./pool.ts";
 import { allocOut } from "./io.ts";
+import { NON_FINITE_MESSAGE, NonFiniteInput } from "./finite.ts";
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<Job>) => void) | null;
+  onmessageerror: (() => void) | null;
   postMessage(message: JobResult, transfer: Transferable[]): void;
+};
+
+/** Takes claims of `job` until none are left; says "progress" after each but the last, then "done". */
+function shared(job: SharedJob & { id: number }): void {
+  const stages = stagesOf(job.pipeline);
+  const { control, count, step } = job;
+  let a = Atomics.add(control, NEXT, step);
+  while (a < count) {
+    const b = Math.min(count, a + step);
+    runImages(stages, job.params.slice(a, b), job.src, a, b - a, job.dims, job.dst, a, job.outDims, job.io);
+    Atomics.store(control, CLAIMS + a / step, WORKER_DONE);
+    a = Atomics.add(control, NEXT, step);
+    // The last claim's news comes with "done", so the caller hears of the end in one message.
+    if (a < count) scope.postMessage({ id: job.id, kind: "progress" }, []);
+  }
+  scope.postMessage({ id: job.id, kind: "done" }, []);
+}
+
+function chunk(job: ChunkJob & { id: number }): void {
+  const n = job.params.length, o = job.outDims;
+  const per = (job.io.outBytes || o.channels) * o.height * o.width;
+  const out = allocOut(job.out, n * per);
+  runImages(stagesOf(job.pipeline), job.params, job.data, 0, n, job.dims, out, 0, o, job.io);
+  scope.postMessage({ id: job.id, kind: "chunk", data: out }, [out.buffer as ArrayBuffer]);
+}
+
+// A job that cannot be read has no id to answer: failing the worker hands its batch to the calling thread.
+scope.onmessageerror = () => {
+  throw new Error("a CPU job could not be read");
 };
 
 scope.onmessage = (e: MessageEvent<Job>) => {
   const job = e.data;
   try {
-    const n = job.params.length, o = job.outDims;
-    const per = (job.io.outBytes || o.channels) * o.height * o.width;
-    const out = allocOut(job.out, n * per);
-    runImages(stagesOf(job.pipeline), job.params, job.data, 0, n, job.dims, out, 0, o, job.io);
-    scope.postMessage({ id: job.id, data: out }, [out.buffer as ArrayBuffer]);
+    if (job.kind === "shared") shared(job);
+    else chunk(job);
   } catch (err) {
-    scope.postMessage({
-      id: job.id,
-      data: new Uint8Array(0),
-      error: String((err as Error)?.stack ?? err),
-    }, []);
+    // A non-finite input fails the whole batch: no thread takes another claim, and the calling thread raises it.
+    const nonFinite = err instanceof NonFiniteInput;
+    if (nonFinite && job.kind === "shared") Atomics.store(job.control, NEXT, job.count);
+    const error = nonFinite ? NON_FINITE_MESSAGE : String((err as Error)?.stack ?? err);
+    scope.postMessage({ id: job.id, kind: "error", error }, []);
   }
 };
