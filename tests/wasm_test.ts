@@ -19,7 +19,7 @@ import {
 import { bluesteinLength, planFft } from "../src/math/fft.ts";
 import { Rfft2 } from "../src/math/rfft2.ts";
 import { Multiplier } from "../src/cpu/multiplier.ts";
-import { planeFilter } from "../src/cpu/plane_filter.ts";
+import { keptFilters, planeFilter, RETAINED_FILTER_PIXELS } from "../src/cpu/plane_filter.ts";
 import { stagesOf } from "../src/dsl/stages.ts";
 import { sampleParams } from "../src/params/sample.ts";
 import { arbPipeline, arbViewOp } from "../src/testing/mod.ts";
@@ -256,16 +256,24 @@ Deno.test("wasm: byte batches and uint8 output give the same bytes with the kern
   }
 });
 
+Deno.test("wasm: an image too large for a 32-bit memory is refused before anything is allocated", () => {
+  // planeFilter then runs the TypeScript path (which needs less memory per pixel).
+  assert.throws(() => new WasmRfft2(instantiate(module!), 30000, 30000), RangeError);
+});
+
 Deno.test("wasm: large images get a filter of their own, and results do not depend on it", async () => {
-  // 600×500 is over the retained size: its kernels' memory goes with the call.
+  // 1100×1000 is over the retained size: its kernels' memory goes with the call.
+  const [H, W] = [1100, 1000];
+  assert.ok(H * W > RETAINED_FILTER_PIXELS);
   const p = pipe(gmm({ k: 20, sigma: [10, 15] }));
-  const batch = { data: Float32Array.from(values(3 * 600 * 500, 2)), count: 1, channels: 3, height: 600, width: 500 };
+  const batch = { data: Float32Array.from(values(3 * H * W, 2)), count: 1, channels: 3, height: H, width: W };
   try {
     useKernels(false);
     const ts = await augment(p, batch, { seed: 4, backend: "cpu", workers: 0 });
     useKernels(true);
     const wasm = await augment(p, batch, { seed: 4, backend: "cpu", workers: 0 });
     assert.ok(sameBits(wasm.images.data, ts.images.data));
+    assert.ok(!keptFilters().includes(`${H}x${W}`));
   } finally {
     useKernels(true);
   }

@@ -452,6 +452,12 @@ EXPORT(fft_many) void fft_many(const Plan *plan, f64 *re, f64 *im, int count, in
 // values each, element w of pair b at w * B + b. B >= ceil(H/2) may add
 // pairs that stay zero: an odd B keeps the FFT's streams from colliding in
 // the cache (as an odd ld does for the columns).
+// The padding pairs pairs..B-1 of the row buffers hold zeros (the buffers share memory with other data).
+static void zeroPadding(f64 *restrict zr, f64 *restrict zi, int W, int pairs, int B) {
+  for (int w = 0; w < W; w++)
+    for (int b = pairs; b < B; b++) zr[w * B + b] = zi[w * B + b] = 0;
+}
+
 EXPORT(rows_forward)
 void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *plan, int B, int block,
                   f64 *restrict zr, f64 *restrict zi, int ld, f64 *restrict re, f64 *restrict im, f64 *work) {
@@ -467,6 +473,7 @@ void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *p
       }
     }
   }
+  zeroPadding(zr, zi, W, pairs, B);
   fftBlocked(plan, zr, zi, B, block, work);
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
     const int b1 = b0 + TILE < pairs ? b0 + TILE : pairs;
@@ -552,6 +559,7 @@ void rows_inverse(f64 *restrict plane, int H, int W, int pw, const Plan *plan, i
       }
     }
   }
+  zeroPadding(zr, zi, W, pairs, B);
   fftBlocked(plan, zi, zr, B, block, work);
   for (int b0 = 0; b0 < pairs; b0 += TILE) {
     const int b1 = b0 + TILE < pairs ? b0 + TILE : pairs;

@@ -23,6 +23,7 @@ import { sampleParams } from "../params/sample.ts";
 import type { SampleParams } from "../params/types.ts";
 import { runCpu } from "../cpu/backend.ts";
 import { NonFiniteInput } from "../cpu/finite.ts";
+import type { ParamSource } from "../cpu/params_source.ts";
 import { gpuError } from "../webgpu/device.ts";
 import { compileGpu, type GpuKernel, grid } from "../webgpu/kernel.ts";
 import type { GpuIo, GpuPlan } from "../webgpu/plan.ts";
@@ -702,10 +703,12 @@ class CpuKernel extends BaseKernel implements Kernel {
                 expected: "a host batch on the CPU backend (GPU batches run on a kernel compiled with { device })",
               }]);
             }
-            const params = drawn(this.pipeline, prep);
+            // Seeded params are drawn by the threads that run the images, and for the result when it is read.
+            const source: ParamSource = prep.params ??
+              { seed: prep.seed!, offset: prep.offset, height: input.height, width: input.width };
             const inBytes = input.kind === "bytes" ? input.channels : 0;
             const io = { inBytes, outBytes: prep.out === "u8" ? outBytesOf(input, this.shape.channels) : 0 };
-            const data = await runCpu(this.pipeline, input.data, input.count, this.shape, params, {
+            const data = await runCpu(this.pipeline, input.data, input.count, this.shape, source, {
               workers: this.workers,
               io,
               out: prep.out,
@@ -716,7 +719,7 @@ class CpuKernel extends BaseKernel implements Kernel {
               throw E.isLeft(first) ? first.left : e;
             });
             const images = hostImages(this.pipeline, this.shape, prep, data);
-            return withParams(images, "cpu", prep.seed, () => params) as ResultFor<B, O>;
+            return withParams(images, "cpu", prep.seed, () => drawn(this.pipeline, prep)) as ResultFor<B, O>;
           }, (e) => asError(e, "cpu"))
         ),
       ));

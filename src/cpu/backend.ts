@@ -22,7 +22,7 @@
 
 import { outputShape, type Stage, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
-import type { SampleParams } from "../params/types.ts";
+import { paramsFor, type ParamSource } from "./params_source.ts";
 import { type Dims, RETAINED_PIXELS, runImages } from "./kernel.ts";
 import { NON_FINITE_MESSAGE, NonFiniteInput } from "./finite.ts";
 import {
@@ -135,7 +135,7 @@ export function claimSize(count: number, valuesPerImage: number, threads: number
 interface Run {
   readonly pipeline: Pipeline;
   readonly stages: readonly Stage[];
-  readonly params: readonly SampleParams[];
+  readonly params: ParamSource;
   readonly data: InArray;
   readonly count: number;
   readonly dims: Dims;
@@ -150,7 +150,7 @@ interface Run {
 
 /** Images `a .. b - 1` of `src` into the same images of `dst`, on the calling thread. */
 function local(r: Run, a: number, b: number, src: InArray = r.data, dst: OutArray = r.out): void {
-  runImages(r.stages, r.params.slice(a, b), src, a, b - a, r.dims, dst, a, r.outDims, r.io);
+  runImages(r.stages, paramsFor(r.pipeline, r.params, a, b), src, a, b - a, r.dims, dst, a, r.outDims, r.io);
 }
 
 /** Copies images `a .. b - 1` of `from` (an array of the result's kind) into the result. */
@@ -163,13 +163,14 @@ function copyImages(r: Run, from: OutArray, a: number, b: number): void {
  * returns a new array of the output's shape (see `outputShape`): of the
  * same type as `data` unless `options.out` says otherwise, on an ordinary
  * `ArrayBuffer`. `dims` are the channels the pipeline runs on (3 for RGBA bytes).
+ * Seeded parameters are drawn by the thread that runs each image.
  */
 export async function runCpu(
   pipeline: Pipeline,
   data: InArray,
   count: number,
   dims: Dims,
-  params: readonly SampleParams[],
+  params: ParamSource,
   options: CpuOptions = {},
 ): Promise<OutArray> {
   const io = options.io ?? FLOAT_IO;
@@ -360,7 +361,7 @@ async function byTransfer(r: Run, threads: number): Promise<void> {
         try {
           done = await runJob({
             pipeline: r.pipeline,
-            params: r.params.slice(a, b),
+            params: paramsFor(r.pipeline, r.params, a, b),
             data: r.data.slice(a * per, b * per),
             dims: r.dims,
             outDims: r.outDims,

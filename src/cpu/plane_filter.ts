@@ -18,7 +18,7 @@ import { WasmRfft2 } from "../wasm/rfft2.ts";
 import { allFinite } from "./finite.ts";
 
 /** Images of at most this many pixels keep their filter (and its memory) between calls. */
-export const RETAINED_FILTER_PIXELS = 1 << 18;
+export const RETAINED_FILTER_PIXELS = 1 << 20;
 
 /** A plane filter for one H×W. Not reentrant. */
 export interface PlaneFilter {
@@ -107,7 +107,12 @@ export function planeFilter(H: number, W: number): PlaneFilter {
   const module = kernelsModule();
   if (module) {
     const make = () => new WasmFilter(new WasmRfft2(instantiate(module), H, W));
-    return small ? wasmFilters.get(key, make) : make();
+    try {
+      return small ? wasmFilters.get(key, make) : make();
+    } catch (e) {
+      // An image too large for a 32-bit memory (or memory refused): the TypeScript path, which needs less.
+      if (!(e instanceof RangeError)) throw e;
+    }
   }
   const make = () => new TsFilter(small ? planRfft2(H, W) : new Rfft2(H, W));
   return small ? tsFilters.get(key, make) : make();

@@ -15,6 +15,7 @@
 
 import type { Pipeline } from "../dsl/types.ts";
 import type { InArray, Io, OutArray, OutKind } from "./io.ts";
+import type { ParamSource } from "./params_source.ts";
 import type { SampleParams } from "../params/types.ts";
 import type { Dims } from "./kernel.ts";
 
@@ -22,6 +23,7 @@ import type { Dims } from "./kernel.ts";
 export interface ChunkJob {
   readonly kind: "chunk";
   readonly pipeline: Pipeline;
+  /** The chunk's own parameters, one per image. */
   readonly params: readonly SampleParams[];
   readonly data: InArray;
   /** Shape of the input images (the channels the pipeline runs on). */
@@ -43,8 +45,8 @@ export interface ChunkJob {
 export interface SharedJob {
   readonly kind: "shared";
   readonly pipeline: Pipeline;
-  /** The parameters of every image of the batch. */
-  readonly params: readonly SampleParams[];
+  /** The parameters of every image of the batch, or the seed they are drawn from. */
+  readonly params: ParamSource;
   /** The batch, image 0 first, on a `SharedArrayBuffer`. */
   readonly src: InArray;
   /** The output, image 0 first, on a `SharedArrayBuffer`. */

@@ -10,6 +10,7 @@ import { runImages } from "./kernel.ts";
 import { type ChunkJob, CLAIMS, type Job, type JobResult, NEXT, type SharedJob, WORKER_DONE } from "./pool.ts";
 import { allocOut } from "./io.ts";
 import { NON_FINITE_MESSAGE, NonFiniteInput } from "./finite.ts";
+import { paramsFor } from "./params_source.ts";
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<Job>) => void) | null;
@@ -24,7 +25,8 @@ function shared(job: SharedJob & { id: number }): void {
   let a = Atomics.add(control, NEXT, step);
   while (a < count) {
     const b = Math.min(count, a + step);
-    runImages(stages, job.params.slice(a, b), job.src, a, b - a, job.dims, job.dst, a, job.outDims, job.io);
+    const params = paramsFor(job.pipeline, job.params, a, b);
+    runImages(stages, params, job.src, a, b - a, job.dims, job.dst, a, job.outDims, job.io);
     Atomics.store(control, CLAIMS + a / step, WORKER_DONE);
     a = Atomics.add(control, NEXT, step);
     // The last claim's news comes with "done", so the caller hears of the end in one message.

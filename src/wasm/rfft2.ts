@@ -88,6 +88,17 @@ class Layout {
   }
 }
 
+/** The most a 32-bit linear memory holds. */
+const MAX_MEMORY = 2 ** 32 - 65536;
+
+/** Grows `k`'s memory to at least `bytes`; a RangeError where it cannot (over 4 GiB, or refused). */
+function grow(k: KernelExports, bytes: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  if (bytes > MAX_MEMORY) throw new RangeError(`the kernels' memory cannot hold ${bytes} bytes`);
+  k.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
 /** Writes a plan at the layout's next address; returns the plan's address. */
 function writePlan(mem: ArrayBufferLike, layout: Layout, p: PlanSpec): number {
   const addr = layout.take(PLAN_BYTES);
@@ -138,7 +149,7 @@ interface Addresses {
   readonly re: number;
   readonly im: number;
   readonly mr: number;
-  readonly mi: number;
+  mi: number;
   readonly plane: number;
   readonly staging: number;
   readonly work: number;
@@ -156,6 +167,7 @@ export class WasmRfft2 {
   private readonly at: Addresses;
   private stagingView: Float64Array | undefined;
   private complex = false;
+  private end: number;
 
   /** Lays out the kernels' memory `k` for H×W (growing it when needed). */
   constructor(private readonly k: KernelExports, readonly H: number, readonly W: number) {
@@ -167,10 +179,11 @@ export class WasmRfft2 {
     const base = k.__heap_base.value as number;
     const rowBlock = this.rowBlock = blockOf(W, B), colBlock = this.colBlock = blockOf(H, ld);
     const work = Math.max(blockedWork(rows, B, rowBlock), blockedWork(cols, ld, colBlock));
-    const values = 2 * W * B + 4 * H * ld + H * pw + H * W + work;
+    // The row pairs (zr, zi) and the staging plane are never in use at once: they share one region.
+    const pairs = Math.max(2 * (W * B + SKEW), H * W);
+    const values = pairs + 3 * H * ld + H * pw + work;
     const need = base + planBytes(rows) + planBytes(cols) + 8 * values + 10 * block(0);
-    const have = k.memory.buffer.byteLength;
-    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+    grow(k, need);
     const mem = k.memory.buffer, layout = new Layout(base);
     const rowPlan = writePlan(mem, layout, rows), colPlan = writePlan(mem, layout, cols);
     const f64 = (n: number) => {
@@ -178,19 +191,21 @@ export class WasmRfft2 {
       new Float64Array(mem, at, n).fill(0); // the padding stays zero (no stale values of another size)
       return at;
     };
+    const shared = f64(pairs);
     this.at = {
       rowPlan,
       colPlan,
-      zr: f64(W * B),
-      zi: f64(W * B),
+      zr: shared,
+      zi: shared + 8 * (W * B + SKEW),
       re: f64(H * ld),
       im: f64(H * ld),
       mr: f64(H * ld),
-      mi: f64(H * ld),
+      mi: 0, // made when a complex multiplier first comes
       plane: f64(H * pw),
-      staging: f64(H * W),
+      staging: shared,
       work: f64(work),
     };
+    this.end = layout.at;
   }
 
   /** An H×W row-major buffer to fill before {@link commit} (for inputs that need converting). */
@@ -234,14 +249,21 @@ export class WasmRfft2 {
 
   /** Takes the multiplier (H×V row-major; `im` null when real) for the following filters. */
   setMultiplier(re: Float64Array, im: Float64Array | null): void {
-    const { H, V, ld, at } = this, mem = this.k.memory.buffer;
+    const { H, V, ld, at } = this;
     const copy = (src: Float64Array, to: number) => {
-      const dst = new Float64Array(mem, to, H * ld);
+      const dst = new Float64Array(this.k.memory.buffer, to, H * ld);
       if (ld === V) dst.set(src.subarray(0, H * V));
       else for (let u = 0; u < H; u++) dst.set(src.subarray(u * V, (u + 1) * V), u * ld);
     };
     copy(re, at.mr);
-    if (im) copy(im, at.mi);
+    if (im) {
+      if (at.mi === 0) {
+        grow(this.k, this.end + 8 * H * ld + 16);
+        at.mi = (this.end + 15) & ~15;
+        this.end = at.mi + 8 * H * ld;
+      }
+      copy(im, at.mi);
+    }
     this.complex = im !== null;
   }
 
