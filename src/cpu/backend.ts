@@ -23,6 +23,7 @@
 import { outputShape, type Stage, stagesOf } from "../dsl/stages.ts";
 import type { Pipeline } from "../dsl/types.ts";
 import { paramsFor, type ParamSource } from "./params_source.ts";
+import { loadKernels } from "../wasm/kernels.ts";
 import { type Dims, RETAINED_PIXELS, runImages } from "./kernel.ts";
 import { NON_FINITE_MESSAGE, NonFiniteInput } from "./finite.ts";
 import {
@@ -195,6 +196,8 @@ export async function runCpu(
     outPer,
     out,
   };
+  // Where only asynchronous compilation is allowed (a browser's main thread), the kernels compile here once.
+  await loadKernels();
   const values = Math.max(dims.channels * plane, outDims.channels * outPlane);
   const threads = workerCount(count, values, options.workers);
   if (threads === 0) {

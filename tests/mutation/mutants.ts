@@ -67,11 +67,11 @@ export const mutants: readonly Mutant[] = [
     why: "G <= 1 and a <= 1 made 1 - (a/c)G look non-negative, forgetting that c < 1 is allowed.",
   },
   {
-    name: "gmm-exponent-sign",
-    file: GMM,
-    find: "cols[i * V + v] = s * exp(-(v - g.v0) * (v - g.v0) * rv);",
-    replace: "cols[i * V + v] = s * exp(-(v - g.v0) * (g.v0 - v) * rv);",
-    why: "Wrote the squared distance as a product of two differences taken in opposite orders, so the minus cancels.",
+    name: "gmm-factor-distance-not-squared",
+    file: "src/math/gmm.ts",
+    find: "mirrored(cols, i * V, V, g.v0, (d) => s * exp(-d * d * rv));",
+    replace: "mirrored(cols, i * V, V, g.v0, (d) => s * exp(-d * rv));",
+    why: "With the distance d already an absolute value, squaring it again looked redundant.",
   },
   {
     name: "gmm-sigma-squared-without-2",
@@ -730,37 +730,37 @@ export const mutants: readonly Mutant[] = [
   },
   {
     name: "cli-rename-before-line",
-    file: "src/cli/augment_dir.ts",
+    file: "src/cli/commit.ts",
     find:
-      '      const appended = appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n      appending = appended.catch(() => {});\n      try {\n        await appended;\n      } catch (e) {\n        for (const { s, tmp } of ready) {\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n        }\n        return;\n      }\n      crash("appended");\n      for (const { s, tmp } of ready) {\n        try {\n          await Deno.rename(tmp, `${out}/${s.job.outs[s.view]}`);\n          crash("renamed");\n          summary.written++;\n          finish(s.job);\n        } catch (e) {\n          renameFailed = true;\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${s.job.outs[s.view]} (${reason(e)})`, 1);\n        }\n      }',
+      '    const appended = this.appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n    this.appending = appended.catch(() => {});\n    try {\n      await appended;\n    } catch (e) {\n      for (const { o, tmp } of ready) {\n        await Deno.remove(tmp).catch(() => {});\n        fail(o.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n      }\n      return;\n    }\n    crash("appended");\n    for (const { o, tmp } of ready) {\n      try {\n        await Deno.rename(tmp, `${out}/${o.job.outs[o.view]}`);\n        crash("renamed");\n        summary.written++;\n        finish(o.job);\n      } catch (e) {\n        this.renameFailed = true;\n        await Deno.remove(tmp).catch(() => {});\n        fail(o.job, `cannot write ${out}/${o.job.outs[o.view]} (${reason(e)})`, 1);\n      }\n    }',
     replace:
-      '      crash("appended");\n      for (const { s, tmp } of ready) {\n        try {\n          await Deno.rename(tmp, `${out}/${s.job.outs[s.view]}`);\n          crash("renamed");\n          summary.written++;\n          finish(s.job);\n        } catch (e) {\n          renameFailed = true;\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${s.job.outs[s.view]} (${reason(e)})`, 1);\n        }\n      }\n      const appended = appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n      appending = appended.catch(() => {});\n      try {\n        await appended;\n      } catch (e) {\n        for (const { s, tmp } of ready) {\n          await Deno.remove(tmp).catch(() => {});\n          fail(s.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n        }\n        return;\n      }',
+      '    crash("appended");\n    for (const { o, tmp } of ready) {\n      try {\n        await Deno.rename(tmp, `${out}/${o.job.outs[o.view]}`);\n        crash("renamed");\n        summary.written++;\n        finish(o.job);\n      } catch (e) {\n        this.renameFailed = true;\n        await Deno.remove(tmp).catch(() => {});\n        fail(o.job, `cannot write ${out}/${o.job.outs[o.view]} (${reason(e)})`, 1);\n      }\n    }\n    const appended = this.appending.then(() => writeAll(paramsFile, encoder.encode(lines.join(""))));\n    this.appending = appended.catch(() => {});\n    try {\n      await appended;\n    } catch (e) {\n      for (const { o, tmp } of ready) {\n        await Deno.remove(tmp).catch(() => {});\n        fail(o.job, `cannot write ${out}/${paramsName} (${reason(e)})`, 1);\n      }\n      return;\n    }',
     why: "The line says the output exists, so write it once the output is really in place.",
   },
   {
     name: "cli-overwrite-keeps-old-file-until-rename",
-    file: "src/cli/augment_dir.ts",
-    find: "        if (existing.has(path) || args.overwrite) {",
-    replace: "        if (!args.overwrite && existing.has(path)) {",
+    file: "src/cli/commit.ts",
+    find: "      if (existing.has(path) || this.c.overwrite) {",
+    replace: "      if (!this.c.overwrite && existing.has(path)) {",
     why: "With --overwrite the rename replaces the old file anyway, so removing it first is wasted work.",
   },
   // Command-line memory: decode-ahead budget, JPEG size rule, CPU scratch.
   {
     name: "cli-decode-ahead-unknown-size-twice",
-    file: "src/cli/augment_dir.ts",
+    file: "src/cli/batched.ts",
     find:
       "const fits = () => (guess > 0 || window.length === 0) && pendingPixels + ahead + running() + guess <= budget;",
     replace: "const fits = () => pendingPixels + ahead + running() + guess <= budget;",
     why:
-      "An input of unknown size counts as 0 pixels, so two huge inputs are decoded at once at the start (tests/cli_memory_test.ts: one at a time).",
+      "An input of unknown size counts as 0 pixels, so two huge inputs are decoded at once at the start (tests/cli_compression_test.ts: within --batch-pixels, workers 0).",
   },
   {
     name: "cli-decode-ahead-counts-one-view",
-    file: "src/cli/augment_dir.ts",
+    file: "src/cli/batched.ts",
     find: "const job = jobs[next++], counted = guess * job.views.length;",
     replace: "const job = jobs[next++], counted = guess;",
     why:
-      "An input being decoded is one image, forgetting that each of its views becomes a sample of the batch (tests/cli_memory_test.ts: within --batch-pixels with --views 2).",
+      "An input being decoded is one image, forgetting that each of its views becomes a sample of the batch (tests/cli_compression_test.ts: within --batch-pixels with --views 3, workers 0).",
   },
   {
     name: "jpeg-min-bytes-counts-mcus",
@@ -869,5 +869,167 @@ export const mutants: readonly Mutant[] = [
     find: "      if (coded < minJpegBytes(frame.width, frame.height)) {",
     replace: "      if (coded < 0) {",
     why: "The file-size rule already holds, so checking the scans' own bytes looked redundant (comments pad a file).",
+  },
+  {
+    name: "cli-workers-count-one-view",
+    file: "src/cli/pipelined.ts",
+    find: "      flight.counted = px * job.views.length;",
+    replace: "      flight.counted = px;",
+    why:
+      "An input on a worker is one decoded image, forgetting that each of its views becomes a sample of its batch (tests/cli_compression_test.ts: within --batch-pixels on workers).",
+  },
+  {
+    name: "cli-bytes-truncated",
+    file: "src/cli/codec.ts",
+    find: "      if (x >= 0 && x <= 1) out[o] = (max * x + 0.5) | 0;",
+    replace: "      if (x >= 0 && x <= 1) out[o] = (max * x) | 0;",
+    why:
+      "A typed array store truncates anyway, so the + 0.5 looked redundant (tests/cli_compression_test.ts: toImage is fromBatch's rounding; the replay tests).",
+  },
+  {
+    name: "cli-deflate-full-not-compared",
+    file: "src/cli/png_deflate.ts",
+    find: "  return full.length < runs.length ? full : runs;",
+    replace: "  return full;",
+    why:
+      "Full deflate at a higher level is a superset of runs-only coding, so it can never be larger (tests/cli_compression_test.ts: from 2 up never larger than level 1).",
+  },
+  {
+    name: "png-filter-first-pixel-paeth-as-average",
+    file: "src/io/png_encode.ts",
+    find: "    out[r4 + i] = f2;\n",
+    replace: "    out[r4 + i] = f3;\n",
+    why:
+      "With nothing on the left, Paeth looked like it averages the pixel above with zero, as the average filter does (tests/cli_compression_test.ts: the encoder's pictures decode back, and the default bytes).",
+  },
+  {
+    name: "cli-dead-worker-not-replaced",
+    file: "src/cli/codec_pool.ts",
+    find: "        slot.worker = start(slot, (s, r) => this.died(s, r));",
+    replace: "        void start;",
+    why:
+      "A worker that died has already failed its requests, so leaving its slot as it is seemed enough (tests/cli_compression_test.ts: a dead worker's requests fail, the others answer — times out).",
+  },
+  {
+    name: "cli-workers-unknown-size-twice",
+    file: "src/cli/pipelined.ts",
+    find: "(flights.size < most && guess > 0 && counted() + guess * job.views.length <= budget)",
+    replace: "(flights.size < most && counted() + guess * job.views.length <= budget)",
+    why:
+      "An input of unknown size counts as 0 pixels, so a second huge input goes to a worker before the first one's size is known (tests/cli_compression_test.ts: one at a time over the budget).",
+  },
+  {
+    name: "pool-claims-not-reset",
+    file: "src/cpu/backend.ts",
+    find: "  control.fill(0);\n",
+    replace: "  control[NEXT] = 0;\n",
+    why: "Only the counter seems to need resetting between batches; the claim states look per-batch already.",
+  },
+  {
+    name: "pool-arena-kept-after-terminate",
+    file: "src/cpu/pool.ts",
+    find: "  if (a.generation !== generation) return;\n",
+    replace: "",
+    why: "terminate() looks synchronous, so shared buffers of a batch whose workers were ended seem safe to reuse.",
+  },
+  {
+    name: "pool-caller-claims-copied",
+    file: "src/cpu/backend.ts",
+    find: "        Atomics.store(control, CLAIMS + a / step, IN_RESULT);\n",
+    replace: "        Atomics.store(control, CLAIMS + a / step, WORKER_DONE);\n",
+    why: "A finished claim is a finished claim: one 'done' state for every thread looks simpler.",
+  },
+  {
+    name: "pool-caller-error-leaves-workers",
+    file: "src/cpu/backend.ts",
+    find: "      failure = { error };\n      Atomics.store(control, NEXT, count);\n",
+    replace: "      throw error;\n",
+    why: "The batch has failed anyway, so the error seems fine to throw at once, workers or not.",
+  },
+  {
+    name: "webgpu-tile-ignores-channels",
+    file: "src/webgpu/plan.ts",
+    find: "const T = tileWidth(V, Math.floor(cap / (tc * colPlan.seqLen)));",
+    replace: "const T = tileWidth(V, Math.floor(cap / colPlan.seqLen));",
+    why: "the tile's width was taken from the columns a workgroup holds, forgetting that each holds TC channels",
+  },
+  {
+    name: "webgpu-bytes-load-as-float",
+    file: "src/webgpu/plan.ts",
+    find: "bytes: { read: sourceBytes(), written: spectrumBytes },",
+    replace: "bytes: { read: imageBytes(current), written: spectrumBytes },",
+    why: "the load was counted as reading the float32 image, whatever the input's type",
+  },
+  {
+    name: "webgpu-unfold-keeps-nyquist-imaginary",
+    file: "shaders/irfft.wgsl",
+    find: "if (k == 0u || 2u * k == W) {",
+    replace: "if (k == 0u) {",
+    why: "only the DC bin's imaginary part was dropped, as if the Nyquist bin had a mirror of its own",
+  },
+  {
+    name: "webgpu-spec-index-ignores-tile",
+    file: "shaders/spectrum.wgsl",
+    find: "return ((p * TILES + j) * H + u) * TILE + (k - j * TILE);",
+    replace: "return ((p * TILES + j) * H + u) * TILE + k;",
+    why: "the bin's place in its tile was taken as the bin itself",
+  },
+  {
+    name: "webgpu-spectrum-buffer-unpadded",
+    file: "src/webgpu/plan.ts",
+    find: "spectrumValues = Math.max(spectrumValues, C * H * tiles * T);",
+    replace: "spectrumValues = Math.max(spectrumValues, C * H * V);",
+    why: "the spectrum buffer was sized for its bins, forgetting the last tile's padding columns",
+  },
+  {
+    name: "wasm-multiplier-ignores-pitch",
+    file: "src/wasm/rfft2.ts",
+    find: "      if (ld === V) dst.set(src.subarray(0, H * V));",
+    replace: "      if (true) dst.set(src.subarray(0, H * V));",
+    why:
+      "The multiplier is H×V row-major like the spectrum, forgetting the spectrum's rows are padded to an odd pitch.",
+  },
+  {
+    name: "wasm-row-pairs-overlap",
+    file: "src/wasm/rfft2.ts",
+    find: "      zi: shared + 8 * (W * B + SKEW),",
+    replace: "      zi: shared + 8 * W * ((H + 1) >> 1),",
+    why: "The imaginary row buffer starts after the real one's pairs, forgetting the padding pair.",
+  },
+  {
+    name: "wasm-large-filters-kept",
+    file: "src/cpu/plane_filter.ts",
+    find: "      return small ? wasmFilters.get(key, make) : make();",
+    replace: "      return wasmFilters.get(key, make);",
+    why: "Keeping every size's filter saves re-planning; it also keeps a large image's memory for good.",
+  },
+  {
+    name: "finite-odd-lane-dropped",
+    file: "src/cpu/finite.ts",
+    find: "  return s0 + s1 === 0;",
+    replace: "  return s0 === 0;",
+    why: "The second sum was only an unrolling help, so one of the two looked enough to test.",
+  },
+  {
+    name: "params-claim-offset-dropped",
+    file: "src/cpu/params_source.ts",
+    find: "  return sampleParams(pipeline, { seed, count: b - a, offset: offset + a, height, width });",
+    replace: "  return sampleParams(pipeline, { seed, count: b - a, offset: a, height, width });",
+    why: "A claim's images start at a, so a looked like the sample index, forgetting the batch's own offset.",
+  },
+  {
+    name: "non-finite-scan-skipped",
+    file: "src/api/kernel.ts",
+    find: "              const first = validateBatch(input);",
+    replace: "              const first = validateBatch(input, Infinity, false);",
+    why: "The kernel already checked the values, so the API's scan looked like a second check.",
+  },
+  {
+    name: "wasm-mask-imaginary-not-copied",
+    file: "src/wasm/gmm.ts",
+    find: "  if (im) mem.set(im.subarray(0, bins), bins);",
+    replace: "",
+    why:
+      "The mask is real, so only the real parts seemed to need to go to the kernels (forgetting a complex multiplier).",
   },
 ];
