@@ -961,27 +961,6 @@ export const mutants: readonly Mutant[] = [
     why: "the load was counted as reading the float32 image, whatever the input's type",
   },
   {
-    name: "webgpu-unfold-keeps-nyquist-imaginary",
-    file: "shaders/irfft.wgsl",
-    find: "if (k == 0u || 2u * k == W) {",
-    replace: "if (k == 0u) {",
-    why: "only the DC bin's imaginary part was dropped, as if the Nyquist bin had a mirror of its own",
-  },
-  {
-    name: "webgpu-spec-index-ignores-tile",
-    file: "shaders/spectrum.wgsl",
-    find: "return ((p * TILES + j) * H + u) * TILE + (k - j * TILE);",
-    replace: "return ((p * TILES + j) * H + u) * TILE + k;",
-    why: "the bin's place in its tile was taken as the bin itself",
-  },
-  {
-    name: "webgpu-spectrum-buffer-unpadded",
-    file: "src/webgpu/plan.ts",
-    find: "spectrumValues = Math.max(spectrumValues, C * H * tiles * T);",
-    replace: "spectrumValues = Math.max(spectrumValues, C * H * V);",
-    why: "the spectrum buffer was sized for its bins, forgetting the last tile's padding columns",
-  },
-  {
     name: "wasm-multiplier-ignores-pitch",
     file: "src/wasm/rfft2.ts",
     find: "      if (ld === V) dst.set(src.subarray(0, H * V));",
