@@ -509,27 +509,32 @@ void rows_forward(const f64 *restrict plane, int H, int W, int pw, const Plan *p
   }
 }
 
-// Along every column of the half-spectrum (rows ld apart, the multiplier
-// likewise): forward FFT, times mr + i mi (mi may be null for a real
-// multiplier), unscaled inverse FFT. Columns V..ld-1 hold zeros.
+// Along every column of the half-spectra of `channels` planes (H rows of ld
+// bins each, one after the other; the multiplier H×ld, the same for each):
+// forward FFT, times mr + i mi (mi may be null for a real multiplier),
+// unscaled inverse FFT. Columns V..ld-1 hold zeros. The row transforms see the
+// planes as one plane of channels·H rows.
 EXPORT(filter_columns)
 void filter_columns(f64 *restrict re, f64 *restrict im, int H, int ld, const Plan *plan, int block,
-                    const f64 *restrict mr, const f64 *restrict mi, f64 *work) {
-  fftBlocked(plan, re, im, ld, block, work);
+                    const f64 *restrict mr, const f64 *restrict mi, f64 *work, int channels) {
   const int n = H * ld;
-  if (mi) {
-    for (int d = 0; d < n; d++) {
-      const f64 x = re[d], y = im[d], p = mr[d], q = mi[d];
-      re[d] = x * p - y * q;
-      im[d] = x * q + y * p;
+  for (int c = 0; c < channels; c++) {
+    f64 *restrict xr = re + c * n, *restrict xi = im + c * n;
+    fftBlocked(plan, xr, xi, ld, block, work);
+    if (mi) {
+      for (int d = 0; d < n; d++) {
+        const f64 x = xr[d], y = xi[d], p = mr[d], q = mi[d];
+        xr[d] = x * p - y * q;
+        xi[d] = x * q + y * p;
+      }
+    } else {
+      for (int d = 0; d < n; d++) {
+        xr[d] *= mr[d];
+        xi[d] *= mr[d];
+      }
     }
-  } else {
-    for (int d = 0; d < n; d++) {
-      re[d] *= mr[d];
-      im[d] *= mr[d];
-    }
+    fftBlocked(plan, xi, xr, ld, block, work);
   }
-  fftBlocked(plan, im, re, ld, block, work);
 }
 
 // Unscaled inverse real transforms of the half-spectrum's rows into the H×W

@@ -20,7 +20,7 @@ import type { WorkImage, Workspace } from "../ops/module.ts";
 import { moduleOf } from "../ops/registry.ts";
 import type { SampleParams } from "../params/types.ts";
 import { Multiplier } from "./multiplier.ts";
-import { type PlaneFilter, planeFilter } from "./plane_filter.ts";
+import { type PlaneFilter, planeFilter, STACKED_VALUES } from "./plane_filter.ts";
 import { allFinite, NonFiniteInput } from "./finite.ts";
 import { FLOAT_IO, type InArray, type Io, loadBytes, type OutArray, storeBytes } from "./io.ts";
 
@@ -50,11 +50,11 @@ class Scratch {
     return m;
   }
 
-  /** The filter of H×W planes, with the multiplier's current values. */
-  filter(H: number, W: number, mult: Multiplier): PlaneFilter {
-    const key = `${H}x${W}`;
+  /** The filter of `channels` planes of H×W at a time, with the multiplier's current values. */
+  filter(H: number, W: number, channels: number, mult: Multiplier): PlaneFilter {
+    const key = `${H}x${W}x${channels}`;
     let f = this.filters.get(key);
-    if (!f) this.filters.set(key, f = planeFilter(H, W));
+    if (!f) this.filters.set(key, f = planeFilter(H, W, channels));
     f.setMultiplier(mult.re, mult.complex ? mult.im : null);
     return f;
   }
@@ -109,9 +109,9 @@ function runStages(stages: readonly Stage[], params: SampleParams, img: WorkImag
     const { channels: C, height: H, width: W } = img;
     const mult = scratch.multiplier(H, W);
     if (!mult.build(stage, params)) continue;
-    const f = scratch.filter(H, W, mult);
-    const plane = H * W, data = img.data;
-    for (let c = 0; c < C; c++) {
+    const plane = H * W, data = img.data, step = stackOf(C, H, plane);
+    const f = scratch.filter(H, W, step, mult);
+    for (let c = 0; c < C; c += step) {
       f.load(data, c * plane);
       f.filter();
       f.store(data, c * plane);
@@ -168,6 +168,16 @@ export function workBufferSize(): number {
 }
 
 /**
+ * How many of an image's C planes of H rows (`plane` values) the filter takes
+ * at a time: all of a small image's, else one. Only for an even H: the row
+ * transforms pair rows 2b and 2b+1, and a pair across two planes would round
+ * differently from the plane-at-a-time path (the same values, other bits).
+ */
+function stackOf(C: number, H: number, plane: number): number {
+  return H % 2 === 0 && C * plane <= STACKED_VALUES ? C : 1;
+}
+
+/**
  * A single frequency stage, float out (float NCHW in, or NHWC bytes of
  * `inBytes` per pixel): one channel at a time, in a work buffer of one channel.
  */
@@ -183,13 +193,13 @@ function byChannel(
   inBytes: number,
   scratch: Scratch,
 ): void {
-  const { channels: C, height: H, width: W } = dims, plane = H * W, per = C * plane;
+  const { channels: C, height: H, width: W } = dims, plane = H * W, per = C * plane, step = stackOf(C, H, plane);
   const inPer = inBytes ? inBytes * plane : per;
   for (let s = 0; s < count; s++) {
     const base = (first + s) * inPer, out = (dstFirst + s) * per;
     const mult = scratch.multiplier(H, W);
-    const f = mult.build(stage, params[s]) ? scratch.filter(H, W, mult) : null;
-    for (let c = 0; c < C; c++) {
+    const f = mult.build(stage, params[s]) ? scratch.filter(H, W, step, mult) : null;
+    for (let c = 0; c < C; c += f ? step : 1) {
       const to = out + c * plane;
       if (!f) {
         // Inactive stage: a copy (typed-array copies convert as assignment does).
@@ -203,7 +213,7 @@ function byChannel(
         continue;
       }
       if (inBytes) {
-        loadBytes(src as Uint8Array, base + c, inBytes, 1, plane, f.staging);
+        loadBytes(src as Uint8Array, base + c, inBytes, step, plane, f.staging);
         f.commit();
       } else if (!f.load(src as RealArray, base + c * plane)) throw new NonFiniteInput();
       f.filter();

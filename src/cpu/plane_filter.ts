@@ -20,17 +20,19 @@ import { allFinite } from "./finite.ts";
 /** Images of at most this many pixels keep their filter (and its memory) between calls. */
 export const RETAINED_FILTER_PIXELS = 1 << 20;
 
-/** A plane filter for one H×W. Not reentrant. */
+/** A filter of `channels` planes of H×W at a time (one image's, sharing a multiplier). Not reentrant. */
 export interface PlaneFilter {
   /** Which implementation runs. */
   readonly kind: "wasm" | "ts";
-  /** An H×W row-major buffer to fill before {@link commit}, for inputs {@link load} does not take. */
+  /** The planes it filters at a time. */
+  readonly channels: number;
+  /** The planes one after the other (row-major), to fill before {@link commit}, for inputs {@link load} does not take. */
   readonly staging: Float64Array;
-  /** Takes {@link staging} as the plane to filter. */
+  /** Takes {@link staging} as the planes to filter. */
   commit(): void;
-  /** Copies the plane at `src[off ..]` in; returns whether every value is finite. */
+  /** Copies the planes at `src[off ..]` in; returns whether every value is finite. */
   load(src: Float32Array | Float64Array, off: number): boolean;
-  /** Copies the filtered plane to `dst[off ..]` (to float32 by rounding to nearest). */
+  /** Copies the filtered planes to `dst[off ..]` (to float32 by rounding to nearest). */
   store(dst: Float32Array | Float64Array, off: number): void;
   /** Takes the multiplier (H×V row-major; `im` null when it is real) for the following filters. */
   setMultiplier(re: Float64Array, im: Float64Array | null): void;
@@ -43,8 +45,8 @@ class TsFilter implements PlaneFilter {
   readonly staging: Float64Array;
   private re: Float64Array | null = null;
   private im: Float64Array | null = null;
-  constructor(private readonly rf: Rfft2) {
-    this.staging = new Float64Array(rf.H * rf.W);
+  constructor(private readonly rf: Rfft2, readonly channels: number) {
+    this.staging = new Float64Array(channels * rf.H * rf.W);
   }
   commit(): void {}
   load(src: Float32Array | Float64Array, off: number): boolean {
@@ -60,15 +62,21 @@ class TsFilter implements PlaneFilter {
     this.im = im;
   }
   filter(): void {
-    this.rf.forwardRows(this.staging, 0);
-    this.rf.filterColumns(this.re, this.im);
-    this.rf.inverseRows(this.staging, 0);
+    const plane = this.rf.H * this.rf.W;
+    for (let c = 0; c < this.channels; c++) {
+      this.rf.forwardRows(this.staging, c * plane);
+      this.rf.filterColumns(this.re, this.im);
+      this.rf.inverseRows(this.staging, c * plane);
+    }
   }
 }
 
 class WasmFilter implements PlaneFilter {
   readonly kind = "wasm";
   constructor(private readonly rf: WasmRfft2) {}
+  get channels(): number {
+    return this.rf.channels;
+  }
   get staging(): Float64Array {
     return this.rf.staging;
   }
@@ -98,15 +106,18 @@ export function keptFilters(): string[] {
   return kernelsModule() ? wasmFilters.keys() : tsFilters.keys();
 }
 
+/** Images of at most this many values have all their channels filtered at once (fewer, longer loops). */
+export const STACKED_VALUES = 1 << 17;
+
 /**
- * The plane filter for H×W: a kept one for small images, a new one (to be
+ * The plane filter for `channels` planes of H×W: a kept one for small images, a new one (to be
  * dropped after the call) for large ones.
  */
-export function planeFilter(H: number, W: number): PlaneFilter {
-  const small = H * W <= RETAINED_FILTER_PIXELS, key = `${H}x${W}`;
+export function planeFilter(H: number, W: number, channels = 1): PlaneFilter {
+  const small = channels * H * W <= RETAINED_FILTER_PIXELS, key = `${H}x${W}` + (channels > 1 ? `x${channels}` : "");
   const module = kernelsModule();
   if (module) {
-    const make = () => new WasmFilter(new WasmRfft2(instantiate(module), H, W));
+    const make = () => new WasmFilter(new WasmRfft2(instantiate(module), H, W, channels));
     try {
       return small ? wasmFilters.get(key, make) : make();
     } catch (e) {
@@ -114,6 +125,6 @@ export function planeFilter(H: number, W: number): PlaneFilter {
       if (!(e instanceof RangeError)) throw e;
     }
   }
-  const make = () => new TsFilter(small ? planRfft2(H, W) : new Rfft2(H, W));
+  const make = () => new TsFilter(small ? planRfft2(H, W) : new Rfft2(H, W), channels);
   return small ? tsFilters.get(key, make) : make();
 }

@@ -44,6 +44,7 @@ export interface KernelExports {
     mr: number,
     mi: number,
     work: number,
+    channels: number,
   ): void;
   rows_inverse(
     plane: number,

@@ -155,7 +155,10 @@ interface Addresses {
   readonly work: number;
 }
 
-/** The WebAssembly filter of H×W planes, owning its instance of the kernels. Not reentrant. */
+/**
+ * The WebAssembly filter of `channels` H×W planes at a time (one image's
+ * channels, sharing one multiplier), owning its instance of the kernels. Not reentrant.
+ */
 export class WasmRfft2 {
   /** Half-spectrum columns, floor(W/2) + 1. */
   readonly V: number;
@@ -170,18 +173,24 @@ export class WasmRfft2 {
   private end: number;
 
   /** Lays out the kernels' memory `k` for H×W (growing it when needed). */
-  constructor(private readonly k: KernelExports, readonly H: number, readonly W: number) {
-    const V = this.V = (W >> 1) + 1;
+  constructor(
+    private readonly k: KernelExports,
+    readonly H: number,
+    readonly W: number,
+    readonly channels = 1,
+  ) {
+    const V = this.V = (W >> 1) + 1, C = channels, rowsAll = C * H;
     // Odd counts of batched sequences (a zero pair of rows, a zero column where needed), and
-    // plane rows not a multiple of 1 KiB apart: see kernels.c.
-    const B = this.B = ((H + 1) >> 1) | 1, ld = this.ld = V | 1, pw = this.pw = W % 128 === 0 ? W + 8 : W;
+    // plane rows not a multiple of 1 KiB apart: see kernels.c. The channels' planes are one
+    // plane of C·H rows for the row transforms.
+    const B = this.B = ((rowsAll + 1) >> 1) | 1, ld = this.ld = V | 1, pw = this.pw = W % 128 === 0 ? W + 8 : W;
     const rows = planSpec(W), cols = planSpec(H);
     const base = k.__heap_base.value as number;
     const rowBlock = this.rowBlock = blockOf(W, B), colBlock = this.colBlock = blockOf(H, ld);
     const work = Math.max(blockedWork(rows, B, rowBlock), blockedWork(cols, ld, colBlock));
     // The row pairs (zr, zi) and the staging plane are never in use at once: they share one region.
-    const pairs = Math.max(2 * (W * B + SKEW), H * W);
-    const values = pairs + 3 * H * ld + H * pw + work;
+    const pairs = Math.max(2 * (W * B + SKEW), rowsAll * W);
+    const values = pairs + 2 * rowsAll * ld + H * ld + rowsAll * pw + work;
     const need = base + planBytes(rows) + planBytes(cols) + 8 * values + 10 * block(0);
     grow(k, need);
     const mem = k.memory.buffer, layout = new Layout(base);
@@ -197,52 +206,54 @@ export class WasmRfft2 {
       colPlan,
       zr: shared,
       zi: shared + 8 * (W * B + SKEW),
-      re: f64(H * ld),
-      im: f64(H * ld),
+      re: f64(rowsAll * ld),
+      im: f64(rowsAll * ld),
       mr: f64(H * ld),
       mi: 0, // made when a complex multiplier first comes
-      plane: f64(H * pw),
+      plane: f64(rowsAll * pw),
       staging: shared,
       work: f64(work),
     };
     this.end = layout.at;
   }
 
-  /** An H×W row-major buffer to fill before {@link commit} (for inputs that need converting). */
+  /** The channels' H×W planes one after the other (C·H rows), to fill before {@link commit}. */
   get staging(): Float64Array {
     const mem = this.k.memory.buffer;
-    if (this.stagingView?.buffer !== mem) this.stagingView = new Float64Array(mem, this.at.staging, this.H * this.W);
+    if (this.stagingView?.buffer !== mem) {
+      this.stagingView = new Float64Array(mem, this.at.staging, this.channels * this.H * this.W);
+    }
     return this.stagingView;
   }
 
-  /** Takes {@link staging} as the plane to filter; returns whether every value is finite. */
+  /** Takes {@link staging} as the planes to filter; returns whether every value is finite. */
   commit(): boolean {
-    const { k, H, W, pw, at } = this;
-    return k.repitch(at.staging, at.plane, H, W, W, pw) === 0;
+    const { k, H, W, pw, at, channels } = this;
+    return k.repitch(at.staging, at.plane, channels * H, W, W, pw) === 0;
   }
 
   /**
-   * Copies the plane at `src[off ..]` in (float32 is widened by the kernels);
-   * returns whether every value is finite.
+   * Copies the channels' planes at `src[off ..]` in (float32 is widened by
+   * the kernels); returns whether every value is finite.
    */
   load(src: Float32Array | Float64Array, off: number): boolean {
-    const { k, H, W, pw, at } = this, n = H * W, part = src.subarray(off, off + n);
+    const { k, H, W, pw, at, channels } = this, n = channels * H * W, part = src.subarray(off, off + n);
     if (part instanceof Float64Array) {
       this.staging.set(part);
       return this.commit();
     }
     new Float32Array(k.memory.buffer, at.staging, n).set(part);
-    return k.widen(at.staging, at.plane, H, W, pw) === 0;
+    return k.widen(at.staging, at.plane, channels * H, W, pw) === 0;
   }
 
-  /** Copies the plane out to `dst[off ..]` (float32 rounds to nearest, as assignment does). */
+  /** Copies the planes out to `dst[off ..]` (float32 rounds to nearest, as assignment does). */
   store(dst: Float32Array | Float64Array, off: number): void {
-    const { k, H, W, pw, at } = this, n = H * W;
+    const { k, H, W, pw, at, channels } = this, n = channels * H * W;
     if (dst instanceof Float64Array) {
-      k.repitch(at.plane, at.staging, H, W, pw, W);
+      k.repitch(at.plane, at.staging, channels * H, W, pw, W);
       dst.set(this.staging, off);
     } else {
-      k.narrow(at.plane, at.staging, H, W, pw);
+      k.narrow(at.plane, at.staging, channels * H, W, pw);
       dst.set(new Float32Array(k.memory.buffer, at.staging, n), off);
     }
   }
@@ -267,12 +278,12 @@ export class WasmRfft2 {
     this.complex = im !== null;
   }
 
-  /** rfft2 of the plane, times the multiplier, unscaled irfft2, in place. */
+  /** rfft2 of each plane, times the multiplier, unscaled irfft2, in place. */
   filter(): void {
-    const { k, H, W, B, ld, pw, at, rowBlock, colBlock } = this;
-    k.rows_forward(at.plane, H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work);
-    k.filter_columns(at.re, at.im, H, ld, at.colPlan, colBlock, at.mr, this.complex ? at.mi : 0, at.work);
-    k.rows_inverse(at.plane, H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work, 1);
+    const { k, H, W, B, ld, pw, at, rowBlock, colBlock, channels } = this, mi = this.complex ? at.mi : 0;
+    k.rows_forward(at.plane, channels * H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work);
+    k.filter_columns(at.re, at.im, H, ld, at.colPlan, colBlock, at.mr, mi, at.work, channels);
+    k.rows_inverse(at.plane, channels * H, W, pw, at.rowPlan, B, rowBlock, at.zr, at.zi, ld, at.re, at.im, at.work, 1);
   }
 
   /** Batched in-place forward FFTs of length n along `count` interleaved sequences (for tests). */
