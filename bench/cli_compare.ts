@@ -27,6 +27,7 @@
 // size_ratio } with the medians (ratios: the CLI's speed over the peer's).
 // Without python3, torch, torchvision or Pillow: one { bench, skipped } line.
 import { encodePng } from "../io.ts";
+import { rng } from "./_rng.ts";
 
 const VALUED = [
   "--count",
@@ -62,17 +63,6 @@ if (![count, rounds, H, W].every((v) => Number.isSafeInteger(v) && v >= 1)) {
 }
 
 const SPEC = { version: 1, ops: [{ op: "gmm", k: 20, sigma: [10, 15], c: 1, keepDC: false }] };
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * Picture `i`, RGB bytes: a lit sky-to-ground gradient, smooth value noise at

@@ -20,6 +20,7 @@
 // max_rss_mib (from time -v, or null), exit }.
 import jpeg from "jpeg-js";
 import { encodePng } from "../io.ts";
+import { rng } from "./_rng.ts";
 
 const VALUED = ["--image", "--backend", "--batch", "--batch-pixels", "--views", "--jpeg", "--content", "--spec"];
 const flag = (name: string): string | undefined =>
@@ -38,17 +39,6 @@ const passed = ["--batch", "--batch-pixels", "--views"].flatMap((f) => (flag(f) 
 const spec = flag("--spec")
   ? await Deno.readTextFile(flag("--spec")!)
   : JSON.stringify({ version: 1, ops: [{ op: "gmm" }] });
-
-/** A deterministic pseudo-random stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Image `i` as RGB (or RGBA for jpeg-js) bytes. */
 function picture(i: number, stride: 3 | 4): Uint8Array {
