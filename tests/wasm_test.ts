@@ -19,7 +19,7 @@ import {
 import { bluesteinLength, planFft } from "../src/math/fft.ts";
 import { Rfft2 } from "../src/math/rfft2.ts";
 import { Multiplier } from "../src/cpu/multiplier.ts";
-import { keptFilters, planeFilter, RETAINED_FILTER_PIXELS } from "../src/cpu/plane_filter.ts";
+import { keptFilters, planeFilter, RETAINED_FILTER_PIXELS, WASM_MAX_PIXELS } from "../src/cpu/plane_filter.ts";
 import { stagesOf } from "../src/dsl/stages.ts";
 import { sampleParams } from "../src/params/sample.ts";
 import { arbPipeline, arbViewOp } from "../src/testing/mod.ts";
@@ -282,6 +282,28 @@ Deno.test("wasm: byte batches and uint8 output give the same bytes with the kern
 Deno.test("wasm: an image too large for a 32-bit memory is refused before anything is allocated", () => {
   // planeFilter then runs the TypeScript path (which needs less memory per pixel).
   assert.throws(() => new WasmRfft2(instantiate(module!), 30000, 30000), RangeError);
+});
+
+Deno.test("wasm: float16 results are rounded once, from float64, as on the TypeScript path", async () => {
+  const p = pipe(gmm({ k: 8, sigma: [2, 6] }));
+  for (const [H, W] of [[24, 17], [64, 64], [31, 40]]) {
+    const batch = { data: Float32Array.from(values(2 * 3 * H * W, H)), count: 2, channels: 3, height: H, width: W };
+    try {
+      useKernels(false);
+      const ts = await augment(p, batch, { seed: 5, backend: "cpu", workers: 0, output: "float16" });
+      useKernels(true);
+      const wasm = await augment(p, batch, { seed: 5, backend: "cpu", workers: 0, output: "float16" });
+      assert.ok(sameBits(wasm.images.data as never, ts.images.data as never), `${H}x${W}`);
+    } finally {
+      useKernels(true);
+    }
+  }
+});
+
+Deno.test("wasm: planes over 2 MP run the TypeScript path (faster there, and leaner)", () => {
+  assert.equal(planeFilter(1024, 1024).kind, "wasm");
+  assert.equal(planeFilter(2000, 1500).kind, "ts");
+  assert.ok(2000 * 1500 > WASM_MAX_PIXELS && 1024 * 1024 <= WASM_MAX_PIXELS);
 });
 
 Deno.test("wasm: large images get a filter of their own, and results do not depend on it", async () => {

@@ -92,7 +92,7 @@ export async function augmentDir(
     peakPixels: 0,
   };
   const sampleRss = () => {
-    summary.peakRss = Math.max(summary.peakRss, Deno.memoryUsage().rss);
+    summary.peakRss = Math.max(summary.peakRss, Deno.memoryUsage().rss, highWaterRss());
   };
   const error = (l: string) => report.error(escapeLine(l));
   const note = (l: string) => (report.note ?? report.error)(escapeLine(l));
@@ -250,5 +250,18 @@ export async function augmentDir(
       const now = await scanOutput(out, tag);
       await reconcile(`${out}/${paramsName}`, now.files, tag);
     }
+  }
+}
+
+/**
+ * The process's peak resident set so far where the kernel keeps it (Linux's
+ * VmHWM), else 0: samples of the current RSS miss peaks between them.
+ */
+function highWaterRss(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(Deno.readTextFileSync("/proc/self/status"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
   }
 }

@@ -34,7 +34,7 @@ export function foldGmmWasm(
   if (!module) return false;
   const k = instance ??= instantiate(module);
   const n = gaussians.length;
-  const base = ((k.__heap_base.value as number) + 15) & ~15;
+  const base = Math.ceil((k.__heap_base.value as number) / 16) * 16;
   const values = 2 * bins + 5 * n + n * (H + V + 1) + V + 2 * Math.max(H, V);
   const need = base + 8 * values;
   const have = k.memory.buffer.byteLength;

@@ -78,11 +78,14 @@ function planBytes(p: PlanSpec): number {
   return block(PLAN_BYTES) + table(t.chr) + table(t.chi) + table(t.fbr) + table(t.fbi) + planBytes(p.inner);
 }
 
+/** `x` rounded up to a multiple of 16 (arithmetic, not bitwise: addresses may pass 2^31). */
+const align16 = (x: number) => Math.ceil(x / 16) * 16;
+
 /** Bump allocation of 16-byte-aligned blocks in a memory being laid out. */
 class Layout {
   constructor(public at: number) {}
   take(bytes: number): number {
-    const a = (this.at + 15) & ~15;
+    const a = align16(this.at);
     this.at = a + bytes + GAP;
     return a;
   }
@@ -249,12 +252,13 @@ export class WasmRfft2 {
   /** Copies the planes out to `dst[off ..]` (float32 rounds to nearest, as assignment does). */
   store(dst: Float32Array | Float64Array, off: number): void {
     const { k, H, W, pw, at, channels } = this, n = channels * H * W;
-    if (dst instanceof Float64Array) {
-      k.repitch(at.plane, at.staging, channels * H, W, pw, W);
-      dst.set(this.staging, off);
-    } else {
+    if (dst instanceof Float32Array) {
       k.narrow(at.plane, at.staging, channels * H, W, pw);
       dst.set(new Float32Array(k.memory.buffer, at.staging, n), off);
+    } else {
+      // float64, or another type (float16) that must be rounded once, from float64, as assignment does.
+      k.repitch(at.plane, at.staging, channels * H, W, pw, W);
+      dst.set(this.staging, off);
     }
   }
 
@@ -270,7 +274,7 @@ export class WasmRfft2 {
     if (im) {
       if (at.mi === 0) {
         grow(this.k, this.end + 8 * H * ld + 16);
-        at.mi = (this.end + 15) & ~15;
+        at.mi = align16(this.end);
         this.end = at.mi + 8 * H * ld;
       }
       copy(im, at.mi);
