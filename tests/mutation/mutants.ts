@@ -1011,4 +1011,19 @@ export const mutants: readonly Mutant[] = [
     why:
       "The mask is real, so only the real parts seemed to need to go to the kernels (forgetting a complex multiplier).",
   },
+  {
+    name: "wasm-float16-through-float32",
+    file: "src/wasm/rfft2.ts",
+    find: "    if (dst instanceof Float32Array) {\n      k.narrow(at.plane",
+    replace: "    if (!(dst instanceof Float64Array)) {\n      k.narrow(at.plane",
+    why:
+      "Any result that is not float64 looked like one the float32 narrowing serves, forgetting float16 (rounded twice).",
+  },
+  {
+    name: "wasm-large-planes-kept-on-kernels",
+    file: "src/cpu/plane_filter.ts",
+    find: "  const module = H * W <= WASM_MAX_PIXELS ? kernelsModule() : null;",
+    replace: "  const module = kernelsModule();",
+    why: "The kernels are faster on the sizes measured first, so they looked faster on every size.",
+  },
 ];
