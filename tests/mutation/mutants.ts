@@ -943,7 +943,7 @@ export const mutants: readonly Mutant[] = [
     name: "pool-caller-error-leaves-workers",
     file: "src/cpu/backend.ts",
     find: "      failure = { error };\n      Atomics.store(control, NEXT, count);\n",
-    replace: "      throw error;\n",
+    replace: "      if (error) throw error;\n      failure = { error };\n",
     why: "The batch has failed anyway, so the error seems fine to throw at once, workers or not.",
   },
   {
