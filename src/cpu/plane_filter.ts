@@ -18,14 +18,14 @@ import { WasmRfft2 } from "../wasm/rfft2.ts";
 import { allFinite } from "./finite.ts";
 
 /**
- * Planes of more than this many pixels run the TypeScript path: measured
- * (one warm filter, interleaved) the kernels win up to about 1 MP a plane
- * (224²: 0.7 ms against 1.1; 1024²: 30 against 36) and lose beyond 2 MP
- * (2000×1500: 134 against 104 ms; 3000²: 510 against 324), where their
- * blocked transforms gather too few sequences per cache line; the
- * TypeScript path also needs less memory there.
+ * Planes of more than this many pixels run the TypeScript path. Measured
+ * end to end (`augment`, one thread, the two paths interleaved in one
+ * process, GMM k 20): the kernels win at 224² (334 against 200 img/s) and
+ * 384² (69 against 58) and lose from 512² (31 against 37.5; 1024²: 6.4
+ * against 9.2), where their blocked transforms and transpositions miss the
+ * cache more than the TypeScript path's one-row-at-a-time transforms.
  */
-export const WASM_MAX_PIXELS = 1 << 21;
+export const WASM_MAX_PIXELS = 200_000;
 
 /** Images of at most this many pixels keep their filter (and its memory) between calls. */
 export const RETAINED_FILTER_PIXELS = 1 << 20;
