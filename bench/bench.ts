@@ -13,6 +13,8 @@
 import FFT from "fft.js";
 import { augment, gmm, pipe, type Pipeline, releaseWorkers } from "../mod.ts";
 import { planRfft2 } from "../src/math/rfft2.ts";
+import { instantiate, kernelsModule } from "../src/wasm/kernels.ts";
+import { WasmRfft2 } from "../src/wasm/rfft2.ts";
 import { workerCount } from "../src/cpu/backend.ts";
 import { benchWebgpu } from "./webgpu.ts";
 import { compare } from "./compare.ts";
@@ -92,6 +94,17 @@ function ours(n: number): () => void {
   };
 }
 
+/** The same through the WebAssembly kernels (what the CPU backend runs): float32 in and out, an all-pass multiplier. */
+function oursWasm(n: number): () => void {
+  const rf = new WasmRfft2(instantiate(kernelsModule()!), n, n), x = filled(n * n), y = new Float32Array(n * n);
+  rf.setMultiplier(new Float64Array(n * (n / 2 + 1)).fill(1 / (n * n)), null);
+  return () => {
+    rf.load(x, 0);
+    rf.filter();
+    rf.store(y, 0);
+  };
+}
+
 /** fft.js (radix-4, powers of two): real row transforms, complex column transforms, inverse. */
 function fftjs(n: number): () => void {
   const f = new FFT(n);
@@ -146,7 +159,8 @@ async function loadKiss(): Promise<typeof import("kissfft-wasm") | null> {
 const kiss = Deno.args.includes("--no-fft") ? null : await loadKiss();
 
 for (const n of Deno.args.includes("--no-fft") ? [] : [224, 256, 512]) {
-  const impls: [string, () => void][] = [["freqaug", ours(n)]];
+  const impls: [string, () => void][] = [["freqaug-ts", ours(n)]];
+  if (kernelsModule()) impls.unshift(["freqaug-wasm", oursWasm(n)]);
   if ((n & (n - 1)) === 0) impls.push(["fft.js", fftjs(n)]);
   if (kiss) {
     const x = filled(n * n);
