@@ -14,6 +14,7 @@ import { moduleOf } from "../ops/registry.ts";
 import type { OpParams, SampleParams } from "../params/types.ts";
 import type { Batch, ByteArray, GpuLayout, OutputType } from "./images.ts";
 import type { OutKind } from "../cpu/io.ts";
+import { allFinite } from "../cpu/finite.ts";
 
 export type { Batch } from "./images.ts";
 
@@ -103,7 +104,7 @@ export function validateBatch<T extends RealArray>(
   if (E.isLeft(shape)) return shape;
   // Without a bound, a branch-free pass first: x * 0 is 0 for finite x and NaN otherwise, so
   // the sums stay 0 unless some value is NaN or ±Infinity; the loop below then finds it.
-  if (!values || (maxAbs === Infinity && finiteSum(data))) {
+  if (!values || (maxAbs === Infinity && allFinite(data, 0, data.length))) {
     return E.right({ data: data as T, count, channels, height, width });
   }
   for (let i = 0; i < data.length; i++) {
@@ -121,20 +122,6 @@ export function validateBatch<T extends RealArray>(
     }
   }
   return E.right({ data: data as T, count, channels, height, width });
-}
-
-/** Whether every value of `data` is finite, in one branch-free pass. */
-function finiteSum(data: RealArray): boolean {
-  let a = 0, b = 0, c = 0, d = 0, i = 0;
-  const n = data.length, m = n - (n & 3);
-  for (; i < m; i += 4) {
-    a += data[i] * 0;
-    b += data[i + 1] * 0;
-    c += data[i + 2] * 0;
-    d += data[i + 3] * 0;
-  }
-  for (; i < n; i++) a += data[i] * 0;
-  return a + b + c + d === 0;
 }
 
 interface Dims4 {

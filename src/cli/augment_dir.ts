@@ -253,13 +253,17 @@ export async function augmentDir(
   }
 }
 
+const STATUS = "/proc/self/status";
+
 /**
  * The process's peak resident set so far where the kernel keeps it (Linux's
  * VmHWM), else 0: samples of the current RSS miss peaks between them.
  */
 function highWaterRss(): number {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(Deno.readTextFileSync("/proc/self/status"));
+    // Read only where already allowed: an interactive Deno would otherwise ask for the permission.
+    if (Deno.permissions.querySync({ name: "read", path: STATUS }).state !== "granted") return 0;
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(Deno.readTextFileSync(STATUS));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;

@@ -4,9 +4,10 @@
  * TypeScript otherwise. Both give the same bits (see wasm/kernels.c).
  *
  * Memory: each WebAssembly filter owns an instance of the kernels (a linear
- * memory never shrinks). A thread keeps those of the last few sizes up to
- * {@link RETAINED_FILTER_PIXELS} pixels; larger images get one per call,
- * dropped with it.
+ * memory never shrinks); the kernels only take planes of at most
+ * {@link WASM_MAX_PIXELS}, and a thread keeps the filters of the last three
+ * sizes. TypeScript filters of up to {@link RETAINED_FILTER_PIXELS} pixels
+ * are kept likewise; larger ones go with the call.
  *
  * @module
  */
@@ -111,9 +112,9 @@ class WasmFilter implements PlaneFilter {
 const wasmFilters = new Lru<WasmFilter>(3);
 const tsFilters = new Lru<TsFilter>(4);
 
-/** The sizes (`HxW`) whose filters this thread keeps, least recently used first (for tests). */
+/** The sizes (`HxW`) whose filters this thread keeps, WebAssembly's then TypeScript's (for tests). */
 export function keptFilters(): string[] {
-  return kernelsModule() ? wasmFilters.keys() : tsFilters.keys();
+  return [...wasmFilters.keys(), ...tsFilters.keys()];
 }
 
 /** Images of at most this many values have all their channels filtered at once (fewer, longer loops). */
@@ -127,9 +128,10 @@ export function planeFilter(H: number, W: number, channels = 1): PlaneFilter {
   const small = channels * H * W <= RETAINED_FILTER_PIXELS, key = `${H}x${W}` + (channels > 1 ? `x${channels}` : "");
   const module = H * W <= WASM_MAX_PIXELS ? kernelsModule() : null;
   if (module) {
+    // Every plane the kernels take is small (WASM_MAX_PIXELS): its filter is kept.
     const make = () => new WasmFilter(new WasmRfft2(instantiate(module), H, W, channels));
     try {
-      return small ? wasmFilters.get(key, make) : make();
+      return wasmFilters.get(key, make);
     } catch (e) {
       // Memory refused (grow failed): the TypeScript path, which needs less.
       if (!(e instanceof RangeError)) throw e;

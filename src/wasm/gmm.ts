@@ -42,7 +42,14 @@ export function foldGmmWasm(
   const mem = new Float64Array(k.memory.buffer, base, values);
   const at = (i: number) => base + 8 * i;
   const g = 2 * bins, scratch = g + 5 * n;
-  gaussians.forEach((d, i) => mem.set([d.u0, d.v0, d.sigmaU, d.sigmaV, d.intensity], g + 5 * i));
+  for (let i = 0, at = g; i < n; i++, at += 5) {
+    const d = gaussians[i];
+    mem[at] = d.u0;
+    mem[at + 1] = d.v0;
+    mem[at + 2] = d.sigmaU;
+    mem[at + 3] = d.sigmaV;
+    mem[at + 4] = d.intensity;
+  }
   mem.set(re.subarray(0, bins), 0);
   if (im) mem.set(im.subarray(0, bins), bins);
   k.fold_gmm(at(0), im ? at(bins) : 0, at(g), n, c, H, V, at(scratch));

@@ -976,13 +976,6 @@ export const mutants: readonly Mutant[] = [
     why: "The imaginary row buffer starts after the real one's pairs, forgetting the padding pair.",
   },
   {
-    name: "wasm-large-filters-kept",
-    file: "src/cpu/plane_filter.ts",
-    find: "      return small ? wasmFilters.get(key, make) : make();",
-    replace: "      return wasmFilters.get(key, make);",
-    why: "Keeping every size's filter saves re-planning; it also keeps a large image's memory for good.",
-  },
-  {
     name: "finite-odd-lane-dropped",
     file: "src/cpu/finite.ts",
     find: "  return s0 + s1 === 0;",
@@ -1025,5 +1018,12 @@ export const mutants: readonly Mutant[] = [
     find: "  const module = H * W <= WASM_MAX_PIXELS ? kernelsModule() : null;",
     replace: "  const module = kernelsModule();",
     why: "The kernels are faster on the sizes measured first, so they looked faster on every size.",
+  },
+  {
+    name: "cpu-large-filters-kept",
+    file: "src/cpu/plane_filter.ts",
+    find: "  return small ? tsFilters.get(key, make) : make();",
+    replace: "  return tsFilters.get(key, make);",
+    why: "Keeping every size's filter saves re-planning; it also keeps a large image's spectrum for good.",
   },
 ];
