@@ -79,6 +79,19 @@ export {
   type VerticalFlipOptions,
 } from "./src/dsl/ops.ts";
 export { fdaView1, fdaView2, type FdaViewOptions } from "./src/presets/fda.ts";
+export { opCatalog, type OpInfo } from "./src/ops/catalog.ts";
+export type {
+  BooleanControl,
+  ChoiceControl,
+  Control,
+  FieldInfo,
+  NumberControl,
+  NumbersControl,
+  OpsControl,
+  RangeControl,
+  Scale,
+  SizeControl,
+} from "./src/ops/codec_kit.ts";
 export { decodeSpec, encodeSpec, type SpecJson } from "./src/spec/spec.ts";
 export { type ErrorCode, FreqaugError, type Issue } from "./src/errors/error.ts";
 export type {
@@ -153,4 +166,10 @@ export type {
 export type { RealArray } from "./src/math/rfft2.ts";
 export { gmmMask } from "./src/math/gmm.ts";
 export { releaseWorkers } from "./src/cpu/pool.ts";
+export {
+  type CpuWorkerStatus,
+  cpuWorkerStatus,
+  setCpuWorkerModule,
+  setCpuWorkerModuleEither,
+} from "./src/cpu/status.ts";
 export type { Either, Left, Right, TaskEither } from "./src/errors/either.ts";

@@ -97,6 +97,7 @@ interface Pending {
 
 let slots: Slot[] = [];
 let broken = false;
+let failure: string | null = null;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 let active = 0;
 let nextId = 1;
@@ -153,8 +154,24 @@ export function configurePool(options: { shared?: boolean; workerUrl?: URL }): v
   if ("workerUrl" in options) {
     releaseWorkers();
     broken = false;
+    failure = null;
     workerUrl = options.workerUrl ?? WORKER_URL;
   }
+}
+
+/** The worker module's address. */
+export function workerModule(): string {
+  return workerUrl.href;
+}
+
+/** Why the pool failed (null while it has not). */
+export function poolFailure(): string | null {
+  return failure;
+}
+
+/** Workers running now. */
+export function runningWorkers(): number {
+  return slots.length;
 }
 
 /** Whether the pool failed earlier (a worker died): no more batches go to workers in this process. */
@@ -163,6 +180,11 @@ export function poolBroken(): boolean {
 }
 
 function failAll(message: string): void {
+  if (!broken) {
+    failure = message;
+    // Batches go on, on the calling thread: said once, so a slower run is never a silent one.
+    console.warn(`freqaug: ${message}; CPU batches run on the calling thread from now on`);
+  }
   broken = true;
   for (const [, p] of pending) p.reject(new Error(message));
   pending.clear();
@@ -190,7 +212,8 @@ function ensure(n: number): Slot[] {
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      failAll(`CPU worker failed: ${e.message}`);
+      // A module that cannot be fetched or parsed (a bundle without its worker file) gives no message.
+      failAll(e.message ? `a CPU worker failed: ${e.message}` : `the CPU worker module ${workerUrl.href} did not load`);
     };
     worker.onmessageerror = () => failAll("a CPU worker's answer could not be read");
     slots.push({ worker, busy: 0 });

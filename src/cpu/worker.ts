@@ -1,6 +1,17 @@
 /**
  * Worker entry of the CPU backend: runs image ranges of a batch in shared
  * memory until none are left, or a chunk of images it is sent and sends back.
+ * Loaded as a worker's module it starts at once; imported anywhere else (a
+ * page's main thread, a program listing the package's entries) it does
+ * nothing until {@link startCpuWorker} is called. A page bundles it as a file
+ * of its own and names that file with `setCpuWorkerModule`.
+ *
+ * @example
+ * ```ts
+ * // worker.ts of your own, bundled beside your page; setCpuWorkerModule(new URL("./worker.js", import.meta.url)).
+ * import { startCpuWorker } from "@freqaug/freqaug/worker";
+ * startCpuWorker(); // does nothing outside a worker, and nothing a second time
+ * ```
  *
  * @module
  */
@@ -43,12 +54,7 @@ function chunk(job: ChunkJob & { id: number }): void {
   scope.postMessage({ id: job.id, kind: "chunk", data: out }, [out.buffer as ArrayBuffer]);
 }
 
-// A job that cannot be read has no id to answer: failing the worker hands its batch to the calling thread.
-scope.onmessageerror = () => {
-  throw new Error("a CPU job could not be read");
-};
-
-scope.onmessage = (e: MessageEvent<Job>) => {
+function onJob(e: MessageEvent<Job>): void {
   const job = e.data;
   try {
     if (job.kind === "shared") shared(job);
@@ -60,4 +66,41 @@ scope.onmessage = (e: MessageEvent<Job>) => {
     const error = nonFinite ? NON_FINITE_MESSAGE : String((err as Error)?.stack ?? err);
     scope.postMessage({ id: job.id, kind: "error", error }, []);
   }
-};
+}
+
+/**
+ * Whether this code runs in a worker: a worker global scope (browsers, Deno),
+ * or Bun off its main thread.
+ */
+export function inWorkerScope(): boolean {
+  const g = globalThis as { WorkerGlobalScope?: abstract new () => unknown; Bun?: { isMainThread?: boolean } };
+  if (typeof g.WorkerGlobalScope === "function") return globalThis instanceof g.WorkerGlobalScope;
+  return typeof g.Bun?.isMainThread === "boolean" && !g.Bun.isMainThread;
+}
+
+let started = false;
+
+/**
+ * Makes this worker answer the CPU backend's jobs. Called by this module
+ * itself when it is a worker's module; in a worker of your own that imports
+ * it, the same. Does nothing outside a worker (it returns false) or a second
+ * time.
+ *
+ * @example
+ * ```ts
+ * import { startCpuWorker } from "@freqaug/freqaug/worker";
+ * const serving = startCpuWorker(); // false on a main thread
+ * ```
+ */
+export function startCpuWorker(): boolean {
+  if (started || !inWorkerScope()) return started;
+  started = true;
+  // A job that cannot be read has no id to answer: failing the worker hands its batch to the calling thread.
+  scope.onmessageerror = () => {
+    throw new Error("a CPU job could not be read");
+  };
+  scope.onmessage = onJob;
+  return true;
+}
+
+startCpuWorker();

@@ -55,7 +55,7 @@ export function childList(): t.Type<readonly ChildOp[], readonly ChildOp[], unkn
     readonly ChildOp[],
     unknown
   >(
-    "ops",
+    expected,
     (u): u is readonly ChildOp[] => E.isRight(type.validate(u, [])),
     (u, c) => {
       if (!Array.isArray(u) || u.length < 1 || u.length > MAX_CHILDREN) return t.failure(u, c, expected);

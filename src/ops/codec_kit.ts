@@ -30,7 +30,7 @@ export function num(
 
 /** true or false. */
 export const bool = new t.Type<boolean, boolean, unknown>(
-  "boolean",
+  "true or false",
   (u): u is boolean => typeof u === "boolean",
   (u, c) => typeof u === "boolean" ? t.success(u) : t.failure(u, c, "true or false"),
   t.identity,
@@ -114,11 +114,185 @@ export function numberArray(
   );
 }
 
-/** One field of an op: its codec and its default. */
+/** How a number or the ends of a range are best moved: evenly, or by factors (σ, c, ratios). */
+export type Scale = "linear" | "log";
+
+/** A number in [min, max] (an integer when `integer`). */
+export interface NumberControl {
+  /** The kind. */
+  readonly kind: "number";
+  /** The smallest value accepted. */
+  readonly min: number;
+  /** The largest value accepted. */
+  readonly max: number;
+  /** Whether only integers are accepted. */
+  readonly integer: boolean;
+  /** How a slider should move it. */
+  readonly scale: Scale;
+  /** The span a slider should cover: where values are useful (inside [min, max]). */
+  readonly typical: Range;
+}
+
+/**
+ * A range `[lo, hi]` inside [min, max]; with `scalar`, one number is
+ * accepted too (for most ops x stands for [x, x]; colorJitter reads b as
+ * [1 − b, 1 + b], as torchvision does).
+ */
+export interface RangeControl {
+  /** The kind. */
+  readonly kind: "range";
+  /** The smallest end accepted. */
+  readonly min: number;
+  /** The largest end accepted. */
+  readonly max: number;
+  /** Whether one number is accepted too. */
+  readonly scalar: boolean;
+  /** How a slider should move each end. */
+  readonly scale: Scale;
+  /** The span a slider should cover. */
+  readonly typical: Range;
+}
+
+/** true or false. */
+export interface BooleanControl {
+  /** The kind. */
+  readonly kind: "boolean";
+}
+
+/** One of a few strings. */
+export interface ChoiceControl {
+  /** The kind. */
+  readonly kind: "choice";
+  /** The strings accepted. */
+  readonly values: readonly string[];
+}
+
+/** An array of `minLength..maxLength` numbers, each in [min, max]. */
+export interface NumbersControl {
+  /** The kind. */
+  readonly kind: "numbers";
+  /** The smallest value accepted. */
+  readonly min: number;
+  /** The largest value accepted. */
+  readonly max: number;
+  /** The fewest items. */
+  readonly minLength: number;
+  /** The most items. */
+  readonly maxLength: number;
+}
+
+/** A size: one integer in [min, max] for a square, or `[height, width]` of such integers. */
+export interface SizeControl {
+  /** The kind. */
+  readonly kind: "size";
+  /** The smallest side. */
+  readonly min: number;
+  /** The largest side. */
+  readonly max: number;
+}
+
+/** A list of `minLength..maxLength` ops of the registry (a combinator's children). */
+export interface OpsControl {
+  /** The kind. */
+  readonly kind: "ops";
+  /** The fewest ops. */
+  readonly minLength: number;
+  /** The most ops. */
+  readonly maxLength: number;
+}
+
+/** What kind of value an op's field takes, for forms and docs built from the registry. */
+export type Control =
+  | NumberControl
+  | RangeControl
+  | BooleanControl
+  | ChoiceControl
+  | NumbersControl
+  | SizeControl
+  | OpsControl;
+
+/** Builders of {@link Control}s. */
+export const ui = {
+  /** A number in [min, max]. */
+  number(
+    min: number,
+    max: number,
+    o: { readonly integer?: boolean; readonly scale?: Scale; readonly typical?: Range } = {},
+  ): NumberControl {
+    return {
+      kind: "number",
+      min,
+      max,
+      integer: o.integer ?? false,
+      scale: o.scale ?? "linear",
+      typical: o.typical ?? [min, max],
+    };
+  },
+  /** A range inside [min, max]. */
+  range(
+    min: number,
+    max: number,
+    o: { readonly scalar?: boolean; readonly scale?: Scale; readonly typical?: Range } = {},
+  ): RangeControl {
+    return {
+      kind: "range",
+      min,
+      max,
+      scalar: o.scalar ?? false,
+      scale: o.scale ?? "linear",
+      typical: o.typical ?? [min, max],
+    };
+  },
+  /** A probability. */
+  probability: { kind: "number", min: 0, max: 1, integer: false, scale: "linear", typical: [0, 1] } as NumberControl,
+  /** true or false. */
+  boolean: { kind: "boolean" } as BooleanControl,
+  /** One of `values`. */
+  choice(values: readonly string[]): ChoiceControl {
+    return { kind: "choice", values };
+  },
+  /** An array of numbers. */
+  numbers(min: number, max: number, minLength: number, maxLength: number): NumbersControl {
+    return { kind: "numbers", min, max, minLength, maxLength };
+  },
+  /** A size. */
+  size(min: number, max: number): SizeControl {
+    return { kind: "size", min, max };
+  },
+  /** A list of ops. */
+  ops(minLength: number, maxLength: number): OpsControl {
+    return { kind: "ops", minLength, maxLength };
+  },
+} as const;
+
+/** One field of an op: its codec, its default (undefined: required), its control and one line for people. */
 export interface Field {
   // deno-lint-ignore no-explicit-any
   readonly codec: t.Type<any, any, unknown>;
   readonly default: unknown;
+  readonly control: Control;
+  readonly help: string;
+}
+
+/** One option of an op as forms and docs see it. */
+export interface FieldInfo {
+  /** The field's name. */
+  readonly name: string;
+  /** Its default, as JSON (absent: the field is required). */
+  readonly default?: unknown;
+  /** What kind of value it takes. */
+  readonly control: Control;
+  /** What the codec expects, in words (as its errors say). */
+  readonly expected: string;
+  /** One line for people. */
+  readonly help: string;
+}
+
+const FIELDS = new WeakMap<object, readonly FieldInfo[]>();
+
+/** The options of an op codec made by {@link opCodec}, in order (empty for any other codec). */
+export function fieldsOf(codec: object): readonly FieldInfo[] {
+  return FIELDS.get(codec) ?? [];
 }
 
 /** A cross-field rule: returns the failing field, its value and what is expected, or null. */
@@ -193,6 +367,20 @@ export function opCodec<O extends { readonly op: string }>(
       return json as unknown as O;
     },
   );
+  FIELDS.set(
+    codec,
+    Object.freeze(
+      Object.entries(fields).map(([key, field]): FieldInfo =>
+        deepFreeze({
+          name: key,
+          ...(field.default === undefined ? {} : { default: field.codec.encode(field.default) }),
+          control: field.control,
+          expected: field.codec.name,
+          help: field.help,
+        })
+      ),
+    ),
+  );
   return codec;
 }
 
@@ -230,11 +418,13 @@ export function deepFreeze<T>(x: T): T {
   return x;
 }
 
-/** A field with its default. */
+/** A field: its codec, its default (undefined: required), its control and one line for people. */
 // deno-lint-ignore no-explicit-any
-export const f = (codec: t.Type<any, any, unknown>, dflt: unknown): Field => ({
+export const f = (codec: t.Type<any, any, unknown>, dflt: unknown, control: Control, help: string): Field => ({
   codec,
   default: dflt,
+  control,
+  help,
 });
 
 /** Turns io-ts errors into issues with JSON paths such as `ops[0].sigma[1]`. */

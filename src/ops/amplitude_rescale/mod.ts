@@ -10,7 +10,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { bool, f, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { bool, f, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import { fieldUniforms, seedKey } from "../../params/keys.ts";
 import { type ArbKit, checkKey, type FieldKey, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./amplitude_rescale.wgsl" with { type: "text" };
@@ -49,9 +49,14 @@ export interface AmplitudeRescaleOptions {
 
 /** Codec of the `amplitudeRescale` op. */
 export const AmplitudeRescaleCodec = opCodec<AmplitudeRescaleOp>("amplitudeRescale", {
-  range: f(range("a number in [0, 1e6]", (x) => x >= 0 && x <= 1e6), [0.8, 1.75]),
-  keepDC: f(bool, true),
-  p: f(probability, 1),
+  range: f(
+    range("a number in [0, 1e6]", (x) => x >= 0 && x <= 1e6),
+    [0.8, 1.75],
+    ui.range(0, 1e6, { typical: [0, 4] }),
+    "each bin's magnitude is multiplied by its own a drawn from this range",
+  ),
+  keepDC: f(bool, true, ui.boolean, "leave the DC bin (each channel's mean) alone"),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

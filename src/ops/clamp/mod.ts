@@ -6,7 +6,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, num, opCodec } from "../codec_kit.ts";
+import { f, num, opCodec, ui } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./clamp.wgsl" with { type: "text" };
 
@@ -38,8 +38,18 @@ export interface ClampOptions {
 
 /** Codec of the `clamp` op. */
 export const ClampCodec = opCodec<ClampOp>("clamp", {
-  min: f(num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30), 0),
-  max: f(num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30), 1),
+  min: f(
+    num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30),
+    0,
+    ui.number(-1e30, 1e30, { typical: [-3, 3] }),
+    "values below become min",
+  ),
+  max: f(
+    num("a number in [-1e30, 1e30]", (x) => Math.abs(x) <= 1e30),
+    1,
+    ui.number(-1e30, 1e30, { typical: [-3, 3] }),
+    "values above become max (max >= min)",
+  ),
 }, [
   (o) => (o.min as number) <= (o.max as number) ? null : ["max", o.max, `a number >= min (${o.min})`],
 ]);

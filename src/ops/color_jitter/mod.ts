@@ -20,7 +20,7 @@
 
 import * as t from "io-ts";
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability, type Range } from "../codec_kit.ts";
+import { f, opCodec, probability, type Range, ui } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./color_jitter.wgsl" with { type: "text" };
@@ -82,7 +82,7 @@ function strength(center: number, min: number, max: number): t.Type<Range, Range
     : `a number in [0, 0.5], or [lo, hi] with -0.5 <= lo <= hi <= 0.5`;
   const okEnd = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= min && x <= max;
   return new t.Type<Range, Range, unknown>(
-    "strength",
+    expected,
     (u): u is Range => Array.isArray(u) && u.length === 2 && okEnd(u[0]) && okEnd(u[1]) && u[0] <= u[1],
     (u, c) => {
       if (typeof u === "number") {
@@ -102,11 +102,31 @@ function strength(center: number, min: number, max: number): t.Type<Range, Range
 
 /** Codec of the `colorJitter` op. */
 export const ColorJitterCodec = opCodec<ColorJitterOp>("colorJitter", {
-  brightness: f(strength(1, 0, FACTOR_MAX), [0.6, 1.4]),
-  contrast: f(strength(1, 0, FACTOR_MAX), [0.6, 1.4]),
-  saturation: f(strength(1, 0, FACTOR_MAX), [0.8, 1.2]),
-  hue: f(strength(0, -0.5, 0.5), [-0.1, 0.1]),
-  p: f(probability, 1),
+  brightness: f(
+    strength(1, 0, FACTOR_MAX),
+    [0.6, 1.4],
+    ui.range(0, FACTOR_MAX, { scalar: true, typical: [0, 3] }),
+    "brightness factor range (a number b: [max(0, 1 - b), 1 + b])",
+  ),
+  contrast: f(
+    strength(1, 0, FACTOR_MAX),
+    [0.6, 1.4],
+    ui.range(0, FACTOR_MAX, { scalar: true, typical: [0, 3] }),
+    "contrast factor range (a number b: [max(0, 1 - b), 1 + b])",
+  ),
+  saturation: f(
+    strength(1, 0, FACTOR_MAX),
+    [0.8, 1.2],
+    ui.range(0, FACTOR_MAX, { scalar: true, typical: [0, 3] }),
+    "saturation factor range (a number b: [max(0, 1 - b), 1 + b])",
+  ),
+  hue: f(
+    strength(0, -0.5, 0.5),
+    [-0.1, 0.1],
+    ui.range(-0.5, 0.5, { scalar: true }),
+    "hue shift range, in turns (a number h: [-h, h])",
+  ),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

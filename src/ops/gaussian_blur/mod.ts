@@ -14,7 +14,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { f, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./gaussian_blur.wgsl" with { type: "text" };
 
@@ -51,8 +51,13 @@ export interface GaussianBlurOptions {
 
 /** Codec of the `gaussianBlur` op. */
 export const GaussianBlurCodec = opCodec<GaussianBlurOp>("gaussianBlur", {
-  sigma: f(range(`a number in [0.001, ${MAX_BLUR_SIGMA}]`, (x) => x >= 0.001 && x <= MAX_BLUR_SIGMA, true), [0.1, 2]),
-  p: f(probability, 1),
+  sigma: f(
+    range(`a number in [0.001, ${MAX_BLUR_SIGMA}]`, (x) => x >= 0.001 && x <= MAX_BLUR_SIGMA, true),
+    [0.1, 2],
+    ui.range(0.001, MAX_BLUR_SIGMA, { scalar: true, scale: "log", typical: [0.05, 20] }),
+    "blur σ range, in pixels (radius ⌈3σ⌉)",
+  ),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

@@ -11,7 +11,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { bool, choice, f, num, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { bool, choice, f, num, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import {
   foldGmm,
   foldGmmLightly,
@@ -92,13 +92,38 @@ export interface GmmOptions {
 
 /** Codec of the `gmm` op. */
 export const GmmCodec = opCodec<GmmOp>("gmm", {
-  k: f(num("an integer in 1..1024", (x) => Number.isInteger(x) && x >= 1 && x <= 1024), 20),
-  sigma: f(range(`a number in [${MIN_SIGMA}, 1e6]`, (x) => x >= MIN_SIGMA && x <= 1e6, true), [10, 15]),
-  c: f(num("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6), 1),
-  intensity: f(range("a number in [0, 1]", (x) => x >= 0 && x <= 1, true), [1, 1]),
-  keepDC: f(bool, true),
-  p: f(probability, 1),
-  precision: f(choice(["float64", "lightly"] as const), "float64"),
+  k: f(
+    num("an integer in 1..1024", (x) => Number.isInteger(x) && x >= 1 && x <= 1024),
+    20,
+    ui.number(1, 1024, { integer: true, scale: "log", typical: [1, 200] }),
+    "Gaussians drawn per sample",
+  ),
+  sigma: f(
+    range(`a number in [${MIN_SIGMA}, 1e6]`, (x) => x >= MIN_SIGMA && x <= 1e6, true),
+    [10, 15],
+    ui.range(MIN_SIGMA, 1e6, { scalar: true, scale: "log", typical: [0.5, 200] }),
+    "σ of each Gaussian along each axis, in half-spectrum bins",
+  ),
+  c: f(
+    num("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6),
+    1,
+    ui.number(1e-6, 1e6, { scale: "log", typical: [0.1, 1000] }),
+    "inverse notch depth: bins are multiplied by max(0, 1 - (a/c) G); larger c is gentler",
+  ),
+  intensity: f(
+    range("a number in [0, 1]", (x) => x >= 0 && x <= 1, true),
+    [1, 1],
+    ui.range(0, 1, { scalar: true }),
+    "range of each Gaussian's intensity a",
+  ),
+  keepDC: f(bool, true, ui.boolean, "leave the DC bin (each channel's mean) alone; false reproduces lightly"),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
+  precision: f(
+    choice(["float64", "lightly"] as const),
+    "float64",
+    ui.choice(["float64", "lightly"]),
+    "arithmetic of the mask: float64, or lightly's own float32, bit for bit",
+  ),
 });
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability } from "../codec_kit.ts";
+import { f, opCodec, probability, ui } from "../codec_kit.ts";
 import { LUMA } from "../color_jitter/mod.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./grayscale.wgsl" with { type: "text" };
@@ -35,7 +35,9 @@ export interface GrayscaleOptions {
 }
 
 /** Codec of the `grayscale` op. */
-export const GrayscaleCodec = opCodec<GrayscaleOp>("grayscale", { p: f(probability, 0.1) });
+export const GrayscaleCodec = opCodec<GrayscaleOp>("grayscale", {
+  p: f(probability, 0.1, ui.probability, "probability that a sample turns gray"),
+});
 
 /**
  * With probability p, every channel becomes the luma 0.2989 r + 0.587 g + 0.114 b

@@ -6,7 +6,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability } from "../codec_kit.ts";
+import { f, opCodec, probability, ui } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./horizontal_flip.wgsl" with { type: "text" };
 
@@ -33,7 +33,9 @@ export interface HorizontalFlipOptions {
 }
 
 /** Codec of the `horizontalFlip` op. */
-export const HorizontalFlipCodec = opCodec<HorizontalFlipOp>("horizontalFlip", { p: f(probability, 0.5) });
+export const HorizontalFlipCodec = opCodec<HorizontalFlipOp>("horizontalFlip", {
+  p: f(probability, 0.5, ui.probability, "probability that a sample is mirrored left to right"),
+});
 
 /**
  * Mirrors the columns with probability p, as torchvision's `RandomHorizontalFlip`.

@@ -5,7 +5,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, numberArray, opCodec } from "../codec_kit.ts";
+import { f, numberArray, opCodec, ui } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./normalize.wgsl" with { type: "text" };
 
@@ -42,8 +42,18 @@ export const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225
 export const NormalizeCodec = opCodec<NormalizeOp>(
   "normalize",
   {
-    mean: f(numberArray("a number in [-1e6, 1e6]", (x) => Math.abs(x) <= 1e6), [...IMAGENET.mean]),
-    std: f(numberArray("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6), [...IMAGENET.std]),
+    mean: f(
+      numberArray("a number in [-1e6, 1e6]", (x) => Math.abs(x) <= 1e6),
+      [...IMAGENET.mean],
+      ui.numbers(-1e6, 1e6, 1, 64),
+      "per-channel mean subtracted (one number for every channel)",
+    ),
+    std: f(
+      numberArray("a number in [1e-6, 1e6]", (x) => x >= 1e-6 && x <= 1e6),
+      [...IMAGENET.std],
+      ui.numbers(1e-6, 1e6, 1, 64),
+      "per-channel standard deviation divided by (as many as mean)",
+    ),
   },
   [
     (o) => {

@@ -11,7 +11,7 @@
 
 import * as t from "io-ts";
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability } from "../codec_kit.ts";
+import { f, opCodec, probability, ui } from "../codec_kit.ts";
 import { childList, type ChildOp, childrenChannels, childrenGain, MAX_CHILDREN } from "../children.ts";
 import { late } from "../late.ts";
 import { type ArbKit, checkNumber, makeOp, type OpModule } from "../module.ts";
@@ -48,11 +48,12 @@ export interface OneOfOptions {
   readonly p?: number;
 }
 
+const WEIGHTS_EXPECTED = `an array of up to ${MAX_CHILDREN} numbers in [0, 1e6], or [] for equal weights`;
 const weightsCodec = new t.Type<readonly number[], readonly number[], unknown>(
-  "weights",
+  WEIGHTS_EXPECTED,
   (u): u is readonly number[] => Array.isArray(u) && u.every((x) => typeof x === "number" && x >= 0),
   (u, c) => {
-    const expected = `an array of up to ${MAX_CHILDREN} numbers in [0, 1e6], or [] for equal weights`;
+    const expected = WEIGHTS_EXPECTED;
     if (!Array.isArray(u) || u.length > MAX_CHILDREN) return t.failure(u, c, expected);
     for (let i = 0; i < u.length; i++) {
       const x = u[i];
@@ -67,9 +68,14 @@ const weightsCodec = new t.Type<readonly number[], readonly number[], unknown>(
 
 /** Codec of the `oneOf` op. */
 export const OneOfCodec = opCodec<OneOfOp>("oneOf", {
-  ops: f(childList(), undefined),
-  weights: f(weightsCodec, []),
-  p: f(probability, 1),
+  ops: f(childList(), undefined, ui.ops(1, MAX_CHILDREN), "the ops to choose from"),
+  weights: f(
+    weightsCodec,
+    [],
+    ui.numbers(0, 1e6, 0, MAX_CHILDREN),
+    "one weight per op (relative), or none for equal weights",
+  ),
+  p: f(probability, 1, ui.probability, "probability that one op is applied at all"),
 }, [
   (o) => o.ops === undefined ? ["ops", undefined, "an array of 1..16 ops"] : null,
   (o) => {

@@ -9,7 +9,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { bool, f, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { bool, f, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import { cosSin } from "../../math/elementary.ts";
 import { type ArbKit, checkNumber, lerp, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./phase_shift.wgsl" with { type: "text" };
@@ -54,10 +54,15 @@ export interface PhaseShiftOptions {
 
 /** Codec of the `phaseShift` op. */
 export const PhaseShiftCodec = opCodec<PhaseShiftOp>("phaseShift", {
-  range: f(range("a number in [-2π, 2π]", (x) => x >= -TWO_PI && x <= TWO_PI), [0.4, 0.7]),
-  includeNegatives: f(bool, false),
-  keepDC: f(bool, true),
-  p: f(probability, 1),
+  range: f(
+    range("a number in [-2π, 2π]", (x) => x >= -TWO_PI && x <= TWO_PI),
+    [0.4, 0.7],
+    ui.range(-TWO_PI, TWO_PI),
+    "range of the phase θ, in radians",
+  ),
+  includeNegatives: f(bool, false, ui.boolean, "θ is negated with probability 1/2"),
+  keepDC: f(bool, true, ui.boolean, "leave the DC bin (each channel's mean) alone"),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

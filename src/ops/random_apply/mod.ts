@@ -10,8 +10,8 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability } from "../codec_kit.ts";
-import { childList, type ChildOp, childrenChannels, childrenGain } from "../children.ts";
+import { f, opCodec, probability, ui } from "../codec_kit.ts";
+import { childList, type ChildOp, childrenChannels, childrenGain, MAX_CHILDREN } from "../children.ts";
 import { late } from "../late.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 
@@ -43,8 +43,8 @@ export interface RandomApplyOptions {
 
 /** Codec of the `randomApply` op. */
 export const RandomApplyCodec = opCodec<RandomApplyOp>("randomApply", {
-  ops: f(childList(), undefined),
-  p: f(probability, 0.5),
+  ops: f(childList(), undefined, ui.ops(1, MAX_CHILDREN), "the ops applied together, in order"),
+  p: f(probability, 0.5, ui.probability, "probability that the ops are applied"),
 }, [(o) => o.ops === undefined ? ["ops", undefined, "an array of 1..16 ops"] : null]);
 
 /**

@@ -11,7 +11,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { f, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { fieldUniforms, seedKey } from "../../params/keys.ts";
 import { type ArbKit, checkKey, checkNumber, type FieldKey, makeOp, type OpModule } from "../module.ts";
@@ -49,8 +49,13 @@ export interface RandomFrequencyMaskOptions {
 
 /** Codec of the `randomFrequencyMask` op. */
 export const RandomFrequencyMaskCodec = opCodec<RandomFrequencyMaskOp>("randomFrequencyMask", {
-  k: f(range("a number in [0, 1]", (x) => x >= 0 && x <= 1, true), [0.01, 0.1]),
-  p: f(probability, 1),
+  k: f(
+    range("a number in [0, 1]", (x) => x >= 0 && x <= 1, true),
+    [0.01, 0.1],
+    ui.range(0, 1, { scalar: true }),
+    "range of q, the fraction of bins dropped",
+  ),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

@@ -14,7 +14,7 @@
 
 import * as t from "io-ts";
 import type { Arbitrary } from "fast-check";
-import { bool, f, num, opCodec, probability, type Range, range } from "../codec_kit.ts";
+import { bool, f, num, opCodec, probability, type Range, range, ui } from "../codec_kit.ts";
 import { mulhi } from "../../params/philox.ts";
 import { type ArbKit, checkNumber, type ImageShape, lerp, makeOp, type OpModule } from "../module.ts";
 import { axisWeights, resizeBilinear } from "../../math/resize.ts";
@@ -73,17 +73,27 @@ const side = num(`an integer in 1..${MAX_SIZE}`, (x) => Number.isInteger(x) && x
 
 /** Codec of the `randomResizedCrop` op. */
 export const RandomResizedCropCodec = opCodec<RandomResizedCropOp>("randomResizedCrop", {
-  size: f(sizeCodec(), undefined),
-  scale: f(range("a number in [1e-4, 1]", (x) => x >= 1e-4 && x <= 1), [0.08, 1]),
-  ratio: f(range("a number in [1e-3, 1e3]", (x) => x >= 1e-3 && x <= 1e3), [3 / 4, 4 / 3]),
-  antialias: f(bool, true),
-  p: f(probability, 1),
+  size: f(sizeCodec(), undefined, ui.size(1, MAX_SIZE), "output size: one side, or [height, width]"),
+  scale: f(
+    range("a number in [1e-4, 1]", (x) => x >= 1e-4 && x <= 1),
+    [0.08, 1],
+    ui.range(1e-4, 1, { scale: "log", typical: [0.01, 1] }),
+    "range of the crop's area, as a fraction of the image",
+  ),
+  ratio: f(
+    range("a number in [1e-3, 1e3]", (x) => x >= 1e-3 && x <= 1e3),
+    [3 / 4, 4 / 3],
+    ui.range(1e-3, 1e3, { scale: "log", typical: [0.1, 10] }),
+    "range of the crop's width / height",
+  ),
+  antialias: f(bool, true, ui.boolean, "widen the filter when shrinking (torchvision's antialias=True)"),
+  p: f(probability, 1, ui.probability, "probability that the op applies to a sample"),
 }, [(o) => o.size === undefined ? ["size", undefined, `an integer in 1..${MAX_SIZE}, or [height, width]`] : null]);
 
 function sizeCodec(): t.Type<readonly [number, number], readonly [number, number], unknown> {
   const expected = `an integer in 1..${MAX_SIZE}, or [height, width] of such integers`;
   return new t.Type<readonly [number, number], readonly [number, number], unknown>(
-    "size",
+    expected,
     (u): u is readonly [number, number] => Array.isArray(u) && u.length === 2 && side.is(u[0]) && side.is(u[1]),
     (u, c) => {
       if (typeof u === "number") return side.is(u) ? t.success([u, u] as const) : t.failure(u, c, expected);

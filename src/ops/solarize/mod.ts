@@ -7,7 +7,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, num, opCodec, probability } from "../codec_kit.ts";
+import { f, num, opCodec, probability, ui } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./solarize.wgsl" with { type: "text" };
 
@@ -39,8 +39,13 @@ export interface SolarizeOptions {
 
 /** Codec of the `solarize` op. */
 export const SolarizeCodec = opCodec<SolarizeOp>("solarize", {
-  threshold: f(num("a number in [0, 1]", (x) => x >= 0 && x <= 1), 0.5),
-  p: f(probability, 0.5),
+  threshold: f(
+    num("a number in [0, 1]", (x) => x >= 0 && x <= 1),
+    0.5,
+    ui.number(0, 1),
+    "values >= threshold become 1 - value",
+  ),
+  p: f(probability, 0.5, ui.probability, "probability that the op applies to a sample"),
 });
 
 /**

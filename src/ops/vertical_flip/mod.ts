@@ -6,7 +6,7 @@
  */
 
 import type { Arbitrary } from "fast-check";
-import { f, opCodec, probability } from "../codec_kit.ts";
+import { f, opCodec, probability, ui } from "../codec_kit.ts";
 import { type ArbKit, makeOp, type OpModule } from "../module.ts";
 import wgsl from "./vertical_flip.wgsl" with { type: "text" };
 
@@ -33,7 +33,9 @@ export interface VerticalFlipOptions {
 }
 
 /** Codec of the `verticalFlip` op. */
-export const VerticalFlipCodec = opCodec<VerticalFlipOp>("verticalFlip", { p: f(probability, 0.5) });
+export const VerticalFlipCodec = opCodec<VerticalFlipOp>("verticalFlip", {
+  p: f(probability, 0.5, ui.probability, "probability that a sample is mirrored top to bottom"),
+});
 
 /**
  * Mirrors the rows with probability p, as torchvision's `RandomVerticalFlip`.
