@@ -24,11 +24,14 @@ import {
   opCatalog,
   pipe,
   type Pipeline,
+  sample,
   type SampleParams,
   setCpuWorkerModule,
 } from "../mod.ts";
 import { decodeImage, type Image, toBatch } from "../io.ts";
 import { shapes, testCard, zonePlate } from "../src/cli/testcard.ts";
+import { moduleOf } from "../src/ops/registry.ts";
+import type { ImageShape } from "../src/ops/module.ts";
 import { markIssues, type OpJson, renderForm } from "./form.ts";
 import { drawMask, toDisplay, type ViewImage } from "./draw.ts";
 
@@ -75,7 +78,22 @@ const cache: {
   kernel: Kernel | null;
   result: { images: Batch; params: SampleParams[]; backend: string } | null;
   pipeline: Pipeline | null;
-} = { baseKey: "", base: null, batchKey: "", batch: null, kernelKey: "", kernel: null, result: null, pipeline: null };
+  /** The input side of the result. */
+  size: number;
+  /** What each view of the result is: its seed, or its sample of one seed. */
+  labels: string[];
+} = {
+  baseKey: "",
+  base: null,
+  batchKey: "",
+  batch: null,
+  kernelKey: "",
+  kernel: null,
+  result: null,
+  pipeline: null,
+  size: 224,
+  labels: [],
+};
 
 function options() {
   const num = (id: string, lo: number, hi: number, dflt: number) => {
@@ -84,8 +102,10 @@ function options() {
   };
   const threads = ($("threads") as HTMLSelectElement).value;
   return {
-    seed: num("seed", -(2 ** 53 - 1), 2 ** 53 - 1, 1),
+    // seed + 31 must stay a safe integer (the last view's seed).
+    seed: num("seed", -(2 ** 53 - 1), 2 ** 53 - 1 - 32, 1),
     views: num("views", 1, 32, 8),
+    vary: ($("vary") as HTMLSelectElement).value as "seeds" | "samples",
     size: Number(($("size") as HTMLSelectElement).value),
     backend: ($("backend") as HTMLSelectElement).value as "auto" | "webgpu" | "cpu",
     workers: threads === "" ? undefined : Number(threads),
@@ -233,10 +253,21 @@ async function render(since: number): Promise<void> {
       cache.kernelKey = kernelKey;
     }
     const t0 = performance.now();
-    const result = await cache.kernel!.run(cache.batch!, { seed: o.seed });
+    // Seeds: view i is what augment(pipeline, image, { seed: S + i }) gives (sample 0 of its seed), replayed in one
+    // batch from the draws of each seed. Samples: view i is sample i of one batch drawn from seed S.
+    const shape = { count: 1, height: o.size, width: o.size };
+    const run = o.vary === "seeds"
+      ? { params: Array.from({ length: o.views }, (_, i) => sample(pipeline, { ...shape, seed: o.seed + i })[0]) }
+      : { seed: o.seed };
+    const result = await cache.kernel!.run(cache.batch!, run);
     const batchMs = performance.now() - t0;
     cache.result = { images: result.images as Batch, params: result.params, backend: result.backend };
     cache.pipeline = pipeline;
+    cache.size = o.size;
+    cache.labels = Array.from(
+      { length: o.views },
+      (_, i) => o.vary === "seeds" ? `seed ${o.seed + i}` : `sample ${i} of seed ${o.seed}`,
+    );
     drawGrid(pipeline, o.display);
     showSelected();
     await nextFrame();
@@ -289,7 +320,7 @@ function drawGrid(pipeline: Pipeline, display: "auto" | "clamp" | "stretch"): vo
         ev.stopPropagation();
         void copyText(JSON.stringify(cache.result!.params[i]), copy);
       });
-      cap.append(`sample ${i}`, copy);
+      cap.append(document.createElement("span"), copy);
       card.append(canvas, cap);
       card.addEventListener("click", () => {
         state.selected = i;
@@ -302,6 +333,7 @@ function drawGrid(pipeline: Pipeline, display: "auto" | "clamp" | "stretch"): vo
   const undo = display === "auto" && last?.op === "normalize" ? last : null;
   for (let i = 0; i < images.count; i++) {
     const card = grid.children[i] as HTMLElement;
+    card.querySelector("figcaption span")!.textContent = cache.labels[i];
     const canvas = card.querySelector("canvas")!;
     const rgba = toDisplay(viewOf(images, i), display === "stretch" ? "stretch" : "clamp", undo);
     canvas.width = images.width;
@@ -319,14 +351,15 @@ function showSelected(): void {
     (card as HTMLElement).classList.toggle("selected", card.getAttribute("data-view") === String(i));
   }
   $("params").textContent = JSON.stringify(r.params[i], null, 1);
-  drawMasks(pipeline, r.params[i], i);
+  drawMasks(pipeline, r.params[i], cache.labels[i]);
 }
 
-function drawMasks(pipeline: Pipeline, params: SampleParams, view: number): void {
+function drawMasks(pipeline: Pipeline, params: SampleParams, view: string): void {
   const box = $("masks");
   box.replaceChildren();
-  const size = options().size;
-  let shape = { channels: 3, height: size, width: size };
+  const size = cache.size;
+  // The shape each op sees: the input's, changed by the ops before it that reshape (a crop).
+  let shape: ImageShape = { channels: 3, height: size, width: size };
   pipeline.ops.forEach((op, j) => {
     if (op.op === "gmm") {
       const fig = document.createElement("figure");
@@ -336,20 +369,15 @@ function drawMasks(pipeline: Pipeline, params: SampleParams, view: number): void
       const p = params[j];
       const stats = drawMask(canvas, op, p, shape.height, shape.width);
       cap.textContent = stats
-        ? `gmm mask, ops[${j}], sample ${view}: k ${op.k}, c ${op.c}; mean ${stats.mean.toFixed(3)}, min ${
+        ? `gmm mask, ops[${j}], ${view}: k ${op.k}, c ${op.c}; mean ${stats.mean.toFixed(3)}, min ${
           stats.min.toFixed(3)
         }. Half-spectrum bins: u down, v right, DC top-left`
-        : `gmm ops[${j}] did not apply to sample ${view} (p = ${op.p})`;
+        : `gmm ops[${j}] did not apply to ${view} (p = ${op.p})`;
       fig.append(canvas, cap);
       box.append(fig);
     }
-    shape = reshapeOf(op, shape);
+    shape = moduleOf(op).reshape?.(op, shape) ?? shape;
   });
-}
-
-function reshapeOf(op: Pipeline["ops"][number], shape: { channels: number; height: number; width: number }) {
-  if (op.op === "randomResizedCrop") return { ...shape, height: op.size[0], width: op.size[1] };
-  return shape;
 }
 
 function showStatus(
@@ -515,7 +543,7 @@ function setup(): void {
     state.formStale = true;
     schedule("spec");
   });
-  for (const id of ["seed", "views", "size", "backend", "threads", "display"]) {
+  for (const id of ["seed", "views", "vary", "size", "backend", "threads", "display"]) {
     $(id).addEventListener("input", () => schedule(id));
   }
   $("copy-params").addEventListener("click", () => {

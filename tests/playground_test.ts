@@ -97,6 +97,32 @@ function repeat(base: { data: Float32Array; channels: number; height: number; wi
   return { data, count: n, channels: base.channels, height: base.height, width: base.width };
 }
 
+type Float32Batch = { data: Float32Array; count: number; channels: number; height: number; width: number };
+
+/**
+ * What the page's views should be, from the library in this process: with
+ * "seeds" (the page's default) view i is `augment(pipeline, image, { seed: 1 + i })`;
+ * with "samples", sample i of one batch of n copies drawn from seed 1.
+ */
+async function libraryViews(
+  spec: unknown,
+  base: Omit<Float32Batch, "count">,
+  n: number,
+  vary: "seeds" | "samples" = "seeds",
+): Promise<Float32Batch> {
+  const pipeline = pipelineOf(spec);
+  if (vary === "samples") {
+    return (await augment(pipeline, repeat(base, n), { seed: 1, backend: "cpu", quiet: true })).images;
+  }
+  const views: Float32Batch[] = [];
+  for (let i = 0; i < n; i++) {
+    views.push((await augment(pipeline, { ...base, count: 1 }, { seed: 1 + i, backend: "cpu", quiet: true })).images);
+  }
+  const per = views[0].data.length, data = new Float32Array(per * n);
+  views.forEach((v, i) => data.set(v.data, i * per));
+  return { ...views[0], data, count: n };
+}
+
 function pipelineOf(spec: unknown): Pipeline {
   const r = decodeSpec(spec);
   if (r._tag === "Left") throw r.left;
@@ -179,11 +205,7 @@ Deno.test({
           const status = await page.evaluate(() => document.getElementById("status")!.textContent!);
           assert.ok(status.startsWith(backend), status);
           const drawn = await gridPixels(page);
-          const { images } = await augment(pipelineOf(SPEC), repeat(testCard(SIZE, SIZE), drawn.length), {
-            seed: 1,
-            backend: "cpu",
-            quiet: true,
-          });
+          const images = await libraryViews(SPEC, testCard(SIZE, SIZE), drawn.length);
           const worst = worstDifference(drawn, images);
           console.log(`  ${backend}: ${drawn.length} views of ${SIZE}², worst difference ${worst}/255`);
           assert.ok(worst <= 1, `worst difference ${worst}/255`);
@@ -191,6 +213,19 @@ Deno.test({
         });
       }
       await redrawn(page, () => page.selectOption("#backend", "cpu"));
+
+      await t.step("views as samples 0..N−1 of one seed: one batch of the library", async () => {
+        assert.equal(await page.locator("#grid figcaption span").first().textContent(), "seed 1");
+        await redrawn(page, () => page.selectOption("#vary", "samples"));
+        assert.equal(await page.locator("#grid figcaption span").nth(2).textContent(), "sample 2 of seed 1");
+        const drawn = await gridPixels(page);
+        const images = await libraryViews(SPEC, testCard(SIZE, SIZE), drawn.length, "samples");
+        assert.ok(worstDifference(drawn, images) <= 1);
+        // And the seeds differ from the samples (else the switch would not show).
+        const seeds = await libraryViews(SPEC, testCard(SIZE, SIZE), drawn.length, "seeds");
+        assert.ok(worstDifference(drawn, seeds) > 1);
+        await redrawn(page, () => page.selectOption("#vary", "seeds"));
+      });
 
       await t.step("moving the c slider (log scale) redraws the grid and rewrites the spec", async () => {
         const before = await gridPixels(page);
@@ -201,11 +236,7 @@ Deno.test({
         assert.equal(await page.inputValue('input[type=number][data-path="ops[0].c"]'), "0.1");
         const after = await gridPixels(page);
         assert.notDeepEqual(after[0].rgba, before[0].rgba);
-        const { images } = await augment(pipelineOf(spec), repeat(testCard(SIZE, SIZE), after.length), {
-          seed: 1,
-          backend: "cpu",
-          quiet: true,
-        });
+        const images = await libraryViews(spec, testCard(SIZE, SIZE), after.length);
         assert.ok(worstDifference(after, images) <= 1);
         const mask = await page.locator("#masks canvas").count();
         assert.equal(mask, 1, "the gmm op's mask is drawn");
@@ -265,11 +296,7 @@ Deno.test({
         const square = centreSquare(image);
         const base = toBatch([square], { size: { height: SIZE, width: SIZE }, channels: 3 });
         const drawn = await gridPixels(page);
-        const { images } = await augment(pipelineOf(SPEC), repeat(base, drawn.length), {
-          seed: 1,
-          backend: "cpu",
-          quiet: true,
-        });
+        const images = await libraryViews(SPEC, base, drawn.length);
         assert.ok(worstDifference(drawn, images) <= 1);
       });
 
@@ -279,11 +306,7 @@ Deno.test({
         const spec = JSON.parse(await page.inputValue("#spec"));
         assert.deepEqual(spec, encodeSpec(fdaView1({ inputSize: SIZE })));
         const drawn = await gridPixels(page);
-        const { images } = await augment(pipelineOf(spec), repeat(testCard(SIZE, SIZE), drawn.length), {
-          seed: 1,
-          backend: "cpu",
-          quiet: true,
-        });
+        const images = await libraryViews(spec, testCard(SIZE, SIZE), drawn.length);
         const { mean, std } = spec.ops.at(-1) as { mean: number[]; std: number[] };
         const worst = worstDifference(drawn, images, 0, (x, c) => x * std[c] + mean[c]);
         assert.ok(worst <= 1, `worst difference ${worst}/255`);
@@ -362,11 +385,7 @@ Deno.test({
       assert.match(s.status, /^cpu, \d+ threads, batches transferred \(page not cross-origin isolated\)/);
       const drawn = await gridPixels(page);
       const spec = JSON.parse(await page.inputValue("#spec"));
-      const { images } = await augment(pipelineOf(spec), repeat(testCard(SIZE, SIZE), drawn.length), {
-        seed: 1,
-        backend: "cpu",
-        quiet: true,
-      });
+      const images = await libraryViews(spec, testCard(SIZE, SIZE), drawn.length);
       assert.ok(worstDifference(drawn, images) <= 1);
       assert.deepEqual(errors, []);
     } finally {
