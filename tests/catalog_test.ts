@@ -81,8 +81,14 @@ Deno.test("catalog: each control's bounds, choices and slider span agree with th
           const [lo, hi] = c.typical;
           assert.ok(c.min <= lo && lo < hi && hi <= c.max, `${at}: slider span [${lo}, ${hi}] outside its bounds`);
           if (c.scale === "log") assert.ok(lo > 0, `${at}: a log slider needs a positive span`);
-          if (c.kind === "number" && c.integer) {
-            assert.ok(!takes(o.name, f, c.min + 0.5), `${at} is an integer but takes ${c.min + 0.5}`);
+          if (c.kind === "number") {
+            // A fraction inside the span: refused by an integer field, taken by any other.
+            const x = lo + (hi - lo) / 2 + 0.25;
+            assert.equal(
+              takes(o.name, f, x),
+              !c.integer,
+              `${at}: integer ${c.integer}, but ${x} is ${c.integer ? "taken" : "refused"}`,
+            );
           }
           if (c.kind === "range") {
             assert.equal(

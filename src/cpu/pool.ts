@@ -181,9 +181,12 @@ export function poolBroken(): boolean {
 
 function failAll(message: string): void {
   if (!broken) {
-    failure = message;
+    // One line, no colours: a runtime's report of a worker's error can be a page of text.
+    // deno-lint-ignore no-control-regex
+    const line = message.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0].trim();
+    failure = line.length > 300 ? `${line.slice(0, 297)}...` : line;
     // Batches go on, on the calling thread: said once, so a slower run is never a silent one.
-    console.warn(`freqaug: ${message}; CPU batches run on the calling thread from now on`);
+    console.warn(`freqaug: ${failure}; CPU batches run on the calling thread from now on`);
   }
   broken = true;
   for (const [, p] of pending) p.reject(new Error(message));
