@@ -99,6 +99,8 @@ export function drawMask(
     field: new Float64Array(H * V),
     row: new Float64Array(V),
   });
+  // The op leaves the DC bin alone when it keeps it (the fold itself does not know).
+  if (gmmModule.keepsDC?.(op)) re[0] = 1;
   canvas.width = V;
   canvas.height = H;
   const rgba = new Uint8ClampedArray(H * V * 4);

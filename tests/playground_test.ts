@@ -11,7 +11,8 @@ import type { Browser, Page } from "playwright-core";
 import { browserThere, CHROMIUM, launchChromium } from "./_browser.ts";
 import { augment, decodeSpec, encodeSpec, fdaView1, opCatalog, type Pipeline, type SampleParams } from "../mod.ts";
 import { decodeImage, encodePng, type Image, toBatch } from "../io.ts";
-import { testCard } from "../src/cli/testcard.ts";
+import { testCard, zonePlate } from "../src/cli/testcard.ts";
+import { type RefGaussian, refGmmMask } from "./_reference.ts";
 import { servePlayground } from "../playground/serve.ts";
 import { build, writeBuild } from "../playground/build.ts";
 import { bash, describe, namedBlock, readmeBlocks, ROOT, run } from "./_user_project.ts";
@@ -240,6 +241,40 @@ Deno.test({
         assert.ok(worstDifference(after, images) <= 1);
         const mask = await page.locator("#masks canvas").count();
         assert.equal(mask, 1, "the gmm op's mask is drawn");
+        // The middle of c's log span [0.1, 1000] is 10; a value typed in the box moves the slider there.
+        await redrawn(page, () => page.locator('input[type=range][data-path="ops[0].c"]').fill("500"));
+        assert.equal(JSON.parse(await page.inputValue("#spec")).ops[0].c, 10);
+        await redrawn(page, () => page.fill('input[type=number][data-path="ops[0].c"]', "1"));
+        assert.equal(await page.inputValue('input[type=range][data-path="ops[0].c"]'), "250");
+        assert.equal(JSON.parse(await page.inputValue("#spec")).ops[0].c, 1);
+      });
+
+      await t.step("the mask shown is the gmm op's mask for the selected view's draws", async () => {
+        await page.locator('#grid .view[data-view="2"]').click();
+        const params = JSON.parse(await page.locator("#params").textContent() ?? "null") as SampleParams;
+        const mask = await page.evaluate(() => {
+          const c = document.querySelector<HTMLCanvasElement>("#masks canvas")!;
+          return {
+            width: c.width,
+            height: c.height,
+            rgba: Array.from(c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data),
+          };
+        });
+        const spec = JSON.parse(await page.inputValue("#spec"));
+        const g = params[0] as unknown as { gaussians: RefGaussian[] };
+        const V = SIZE / 2 + 1;
+        assert.deepEqual([mask.width, mask.height], [V, SIZE], "half-spectrum: V columns, H rows");
+        const expected = refGmmMask(g.gaussians, SIZE, SIZE, spec.ops[0].c, spec.ops[0].keepDC);
+        let worst = 0;
+        for (let i = 0; i < SIZE * V; i++) {
+          const q = Math.round(255 * Math.min(1, Math.max(0, expected[i])));
+          worst = Math.max(worst, Math.abs(q - mask.rgba[4 * i]));
+        }
+        assert.ok(worst <= 1, `mask differs by ${worst}/255`);
+        assert.match(
+          (await page.locator("#masks figcaption").textContent())!,
+          /^gmm mask, ops\[0\], seed 3: k 12, c 1;/,
+        );
       });
 
       await t.step("a bad spec shows its errors with their JSON paths, and a good one recovers", async () => {
@@ -282,7 +317,8 @@ Deno.test({
       });
 
       await t.step("an uploaded PNG: its centre square, resized, through the same pipeline", async () => {
-        const png = gradientPng(300, 200);
+        // An odd difference of sides: the crop's left edge is floor(101 / 2) = 50.
+        const png = gradientPng(301, 200);
         const file = await Deno.makeTempFile({ suffix: ".png" });
         try {
           await Deno.writeFile(file, png);
@@ -291,13 +327,20 @@ Deno.test({
           await Deno.remove(file);
         }
         const info = await page.locator("#image-info").textContent();
-        assert.match(info!, /300×200, 3 channels, 8-bit, read by freqaug's decoder/);
+        assert.match(info!, /301×200, 3 channels, 8-bit, read by freqaug's decoder/);
         const image = decodeImage(png);
         const square = centreSquare(image);
         const base = toBatch([square], { size: { height: SIZE, width: SIZE }, channels: 3 });
         const drawn = await gridPixels(page);
         const images = await libraryViews(SPEC, base, drawn.length);
         assert.ok(worstDifference(drawn, images) <= 1);
+      });
+
+      await t.step("the generated samples: each one is the library's own picture", async () => {
+        await redrawn(page, () => page.locator('button[data-sample="zone plate"]').click());
+        const drawn = await gridPixels(page);
+        assert.ok(worstDifference(drawn, await libraryViews(SPEC, zonePlate(SIZE, SIZE), drawn.length)) <= 1);
+        assert.equal(await page.locator("#image-info").textContent(), "zone plate: generated");
       });
 
       await t.step("presets: fdaView1 runs, its final normalize undone for display", async () => {
