@@ -31,6 +31,7 @@ import {
 import { decodeImage, type Image, toBatch } from "../io.ts";
 import { shapes, testCard, zonePlate } from "../src/cli/testcard.ts";
 import { moduleOf } from "../src/ops/registry.ts";
+import { show } from "../src/errors/error.ts";
 import type { ImageShape } from "../src/ops/module.ts";
 import { markIssues, type OpJson, renderForm } from "./form.ts";
 import { drawMask, toDisplay, type ViewImage } from "./draw.ts";
@@ -149,19 +150,11 @@ function rebuildForm(pipeline: Pipeline): void {
   });
 }
 
-/** Shows the spec's decode errors inline (under the JSON and at each control); returns the pipeline, or null. */
-function decodeShown(): Pipeline | null {
-  const r = decodeSpec(state.specText);
+/** Lists a FreqaugError's issues under the JSON, and at their controls while the form shows the same spec. */
+function showIssues(e: FreqaugError | null): void {
   const list = $("errors");
   list.replaceChildren();
-  if (r._tag === "Right") {
-    markIssues($("form"), []);
-    return r.right;
-  }
-  const issues = r.left.issues.map((i) => ({
-    path: i.path,
-    text: `got ${JSON.stringify(i.value) ?? String(i.value)}, expected ${i.expected}`,
-  }));
+  const issues = (e?.issues ?? []).map((i) => ({ path: i.path, text: `got ${show(i.value)}, expected ${i.expected}` }));
   for (const i of issues) {
     const li = document.createElement("li");
     const code = document.createElement("code");
@@ -169,11 +162,23 @@ function decodeShown(): Pipeline | null {
     li.append(code, ` ${i.text}`);
     list.append(li);
   }
-  if (r.left.omitted > 0) {
-    list.append(Object.assign(document.createElement("li"), { textContent: `and ${r.left.omitted} more` }));
+  if (e && e.omitted > 0) {
+    list.append(Object.assign(document.createElement("li"), { textContent: `and ${e.omitted} more` }));
   }
-  markIssues($("form"), issues);
-  return null;
+  // While the JSON holds edits the form does not show (state.formStale), the paths are the JSON's, not the form's.
+  const behind = e !== null && state.formStale;
+  const form = $("form");
+  form.inert = behind;
+  form.classList.toggle("behind", behind);
+  $("form-behind").hidden = !behind;
+  markIssues(form, behind ? [] : issues);
+}
+
+/** Decodes the spec and shows its errors; returns the pipeline, or null. */
+function decodeShown(): Pipeline | null {
+  const r = decodeSpec(state.specText);
+  showIssues(r._tag === "Left" ? r.left : null);
+  return r._tag === "Right" ? r.right : null;
 }
 
 // ---------------------------------------------------------------- rendering
@@ -278,8 +283,11 @@ async function render(since: number): Promise<void> {
     showStatus(result.backend, batchMs, redrawMs, o);
     document.body.dataset.render = String(state.renders);
     document.body.dataset.state = "ready";
+    saveAddress(pipeline);
   } catch (e) {
     document.body.dataset.state = "error";
+    // A spec that decodes can still not fit the input (normalize's 2 means for 3 channels): listed as the others.
+    if (e instanceof FreqaugError && e.issues.some((i) => i.path.startsWith("ops"))) showIssues(e);
     const msg = e instanceof FreqaugError
       ? e.message
       : `${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? e}`;
@@ -322,9 +330,19 @@ function drawGrid(pipeline: Pipeline, display: "auto" | "clamp" | "stretch"): vo
       });
       cap.append(document.createElement("span"), copy);
       card.append(canvas, cap);
-      card.addEventListener("click", () => {
+      card.tabIndex = 0;
+      card.setAttribute("role", "button");
+      card.setAttribute("aria-label", `view ${i + 1}: show its masks and params`);
+      const select = () => {
         state.selected = i;
         showSelected();
+      };
+      card.addEventListener("click", select);
+      card.addEventListener("keydown", (ev) => {
+        if (ev.target === card && (ev.key === "Enter" || ev.key === " ")) {
+          ev.preventDefault();
+          select();
+        }
       });
       grid.append(card);
     }
@@ -402,9 +420,9 @@ function showStatus(
   }
   if (backend === "webgpu") warn(null);
   $("status").textContent = where;
-  $("timing").textContent = `${o.views} views of ${o.size}×${o.size}: batch ${batchMs.toFixed(1)} ms · control → grid ${
-    redrawMs.toFixed(1)
-  } ms (median of last ${sorted.length}: ${median.toFixed(1)} ms)`;
+  $("timing").textContent = `${o.views} view${o.views === 1 ? "" : "s"} of ${o.size}×${o.size}: batch ${
+    batchMs.toFixed(1)
+  } ms · control → grid ${redrawMs.toFixed(1)} ms (median of last ${sorted.length}: ${median.toFixed(1)} ms)`;
   document.body.dataset.backend = backend;
   document.body.dataset.batchMs = batchMs.toFixed(2);
   document.body.dataset.redrawMs = redrawMs.toFixed(2);
@@ -444,7 +462,7 @@ async function loadFile(file: File): Promise<void> {
       g.drawImage(bitmap, 0, 0);
       const d = g.getImageData(0, 0, bitmap.width, bitmap.height);
       image = { width: d.width, height: d.height, channels: 4, bitDepth: 8, data: new Uint8Array(d.data.buffer) };
-      decoder = `the browser's decoder (${e instanceof FreqaugError ? e.message : "not PNG or JPEG"})`;
+      decoder = "the browser's decoder (freqaug's own read PNG and JPEG)";
     } catch {
       info.textContent = `${file.name}: ${e instanceof FreqaugError ? e.message : String(e)}`;
       return;
@@ -478,7 +496,10 @@ function setupImages(): void {
   }
   const file = $("file") as HTMLInputElement;
   file.addEventListener("change", () => {
-    if (file.files?.[0]) void loadFile(file.files[0]);
+    const f = file.files?.[0];
+    // Emptied, so that choosing the same file again (after a sample) is a change too.
+    file.value = "";
+    if (f) void loadFile(f);
   });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => {
@@ -486,13 +507,15 @@ function setupImages(): void {
     drop.classList.add("over");
   });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
+  // A file dropped anywhere on the page is taken (the browser would otherwise open it in place of the page).
+  document.addEventListener("dragover", (e) => e.preventDefault());
+  document.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
     const f = e.dataTransfer?.files?.[0];
     if (f) void loadFile(f);
   });
-  $("image-info").textContent = `${SAMPLES[0].name}: generated`;
+  $("image-info").textContent = `${state.source.name}: generated`;
 }
 
 // ---------------------------------------------------------------- start
@@ -543,15 +566,54 @@ function setup(): void {
     state.formStale = true;
     schedule("spec");
   });
-  for (const id of ["seed", "views", "vary", "size", "backend", "threads", "display"]) {
-    $(id).addEventListener("input", () => schedule(id));
+  for (const id of RUN_FIELDS) $(id).addEventListener("input", () => schedule(id));
+  // A seed or a count out of range runs as the nearest one allowed: the box says which, once the edit is done.
+  for (const id of ["seed", "views"] as const) {
+    $(id).addEventListener("change", () => {
+      ($(id) as HTMLInputElement).value = String(options()[id]);
+    });
   }
+  $("discard-json").addEventListener("click", () => {
+    state.formStale = false;
+    setSpecText(JSON.stringify({ version: 1, ops: formOps }, null, 2), "discard", true);
+  });
   $("copy-params").addEventListener("click", () => {
     const r = cache.result;
     if (r) void copyText(JSON.stringify(r.params[state.selected]), $("copy-params"));
   });
 }
 
+/** The run's settings, the sample and the spec, kept in the address: a reload or a shared link shows the same. */
+const RUN_FIELDS = ["seed", "views", "vary", "size", "backend", "threads", "display"] as const;
+
+function saveAddress(pipeline: Pipeline): void {
+  const saved: Record<string, unknown> = { spec: encodeSpec(pipeline) };
+  for (const id of RUN_FIELDS) saved[id] = ($(id) as HTMLInputElement | HTMLSelectElement).value;
+  if (state.source.kind === "generated") saved.sample = state.source.name;
+  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(saved))}`);
+}
+
+function restoreAddress(): void {
+  if (location.hash.length <= 1) return;
+  try {
+    const saved = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+    if (typeof saved !== "object" || saved === null) throw new Error("not an object");
+    for (const id of RUN_FIELDS) {
+      const v = saved[id], input = $(id) as HTMLInputElement | HTMLSelectElement;
+      if (typeof v !== "string") continue;
+      // A select keeps its value only if it has that option.
+      if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === v)) continue;
+      input.value = v;
+    }
+    const sample = SAMPLES.find((x) => x.name === saved.sample);
+    if (sample) state.source = sample;
+    if (saved.spec !== undefined) state.specText = JSON.stringify(saved.spec, null, 2);
+  } catch (e) {
+    warn(`The settings in this page's address could not be read (${(e as Error).message}): the defaults are shown.`);
+  }
+}
+
+restoreAddress();
 setup();
 await describeAdapter();
 schedule("load");

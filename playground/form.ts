@@ -11,6 +11,7 @@
  */
 
 import type { Control, FieldInfo, OpInfo } from "../mod.ts";
+import { MAX_DEPTH } from "../src/ops/children.ts";
 
 /** A JSON object of one op, as in a spec's `ops`. */
 export type OpJson = Record<string, unknown> & { op: string };
@@ -77,6 +78,8 @@ function sliderSpan(c: Control): { lo: number; hi: number; log: boolean } | null
 interface Ctx {
   readonly catalog: readonly OpInfo[];
   readonly size: number;
+  /** Combinators around the list being built (randomApply and oneOf nest at most MAX_DEPTH deep). */
+  readonly depth: number;
   /** Called after any edit of the tree below the root list. */
   readonly changed: (what: string) => void;
 }
@@ -91,9 +94,13 @@ function numberInput(
 ): HTMLElement {
   const span = sliderSpan(c);
   const integer = c.kind === "number" && c.integer;
+  // A text box, not type=number: a browser empties a number box it cannot parse (1e999), and the decoder
+  // should name what was typed.
   const box = el("input", {
-    type: "number",
-    step: integer ? "1" : "any",
+    type: "text",
+    class: "box",
+    inputmode: integer ? "numeric" : "decimal",
+    spellcheck: "false",
     "data-path": path,
     "aria-label": path,
   });
@@ -220,7 +227,7 @@ function fieldControl(f: FieldInfo, op: OpJson, path: string, ctx: Ctx): HTMLEle
     case "ops": {
       const list: OpJson[] = Array.isArray(v) ? (v as OpJson[]) : [];
       op[f.name] = list;
-      return opList(list, at, ctx, c.maxLength);
+      return opList(list, at, { ...ctx, depth: ctx.depth + 1 }, c.maxLength);
     }
   }
 }
@@ -272,11 +279,16 @@ function opList(list: OpJson[], path: string, ctx: Ctx, max: number): HTMLElemen
   const rebuild = () => {
     box.replaceChildren();
     list.forEach((_, i) => box.append(opCard(list, i, path, ctx, rebuild)));
+    // What the list may hold: inside a combinator no op that reshapes; at the deepest level no combinator.
+    const offered = ctx.catalog.filter((o) =>
+      !(ctx.depth > 0 && o.reshapes) &&
+      !(ctx.depth >= MAX_DEPTH && o.options.some((f) => f.control.kind === "ops"))
+    );
     const add = el(
       "select",
       { class: "add", "aria-label": `add an op to ${path}` },
       el("option", { value: "" }, list.length >= max ? `at most ${max} ops` : "+ add an op…"),
-      ...ctx.catalog.map((o) => el("option", { value: o.name, title: o.summary }, `${o.name} — ${o.summary}`)),
+      ...offered.map((o) => el("option", { value: o.name, title: o.summary }, `${o.name} — ${o.summary}`)),
     );
     add.disabled = list.length >= max;
     add.addEventListener("change", () => {
@@ -303,7 +315,7 @@ export function renderForm(
   size: number,
   events: FormEvents,
 ): void {
-  const ctx: Ctx = { catalog, size, changed: (what) => events.change(ops, what) };
+  const ctx: Ctx = { catalog, size, depth: 0, changed: (what) => events.change(ops, what) };
   root.replaceChildren(opList(ops, "ops", ctx, 64));
 }
 

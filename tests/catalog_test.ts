@@ -43,10 +43,17 @@ const past = (x: number, dir: 1 | -1) => x + dir * Math.max(Math.abs(x) * 1e-9, 
 Deno.test("catalog: one entry per registered op, in the registry's order, frozen", () => {
   assert.deepEqual(catalog.map((o) => o.name), OPS.map((m) => m.name));
   assert.ok(Object.isFrozen(catalog) && catalog.every((o) => Object.isFrozen(o) && Object.isFrozen(o.options)));
+  assert.deepEqual(catalog.filter((o) => o.reshapes).map((o) => o.name), ["randomResizedCrop"]);
   for (const o of catalog) {
     const m = OPS.find((x) => x.name === o.name)!;
     assert.equal(o.stage, m.stage);
     assert.equal(o.gpu, m.gpu !== undefined);
+    assert.equal(o.reshapes, (m as { reshape?: unknown }).reshape !== undefined);
+    // A crop cannot be a combinator's child: the catalog says which ops reshape, so forms can leave them out.
+    if (o.reshapes) {
+      const child = decodeSpec({ version: 1, ops: [{ op: "randomApply", ops: [base(o.name)] }] });
+      assert.equal(child._tag, "Left", `${o.name} reshapes, but a combinator takes it`);
+    }
     assert.ok(o.summary.length > 10, o.name);
   }
 });

@@ -92,6 +92,16 @@ function worstDifference(
   return worst;
 }
 
+/** Views already drawn, as a batch of values in [0, 1] (to compare two drawings). */
+function fromPixels(views: { width: number; height: number; rgba: number[] }[]) {
+  const { width, height } = views[0], plane = width * height;
+  const data = new Float32Array(views.length * 3 * plane);
+  views.forEach((v, k) => {
+    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) data[(k * 3 + c) * plane + i] = v.rgba[4 * i + c] / 255;
+  });
+  return { data, channels: 3, height, width };
+}
+
 function repeat(base: { data: Float32Array; channels: number; height: number; width: number }, n: number) {
   const data = new Float32Array(base.data.length * n);
   for (let i = 0; i < n; i++) data.set(base.data, i * base.data.length);
@@ -187,6 +197,11 @@ Deno.test({
         await page.waitForFunction(() => document.body.dataset.state !== "busy");
         const c = page.locator('#form input[type=range][data-path="ops[0].c"]');
         assert.equal(await c.getAttribute("data-scale"), "log");
+        // A combinator's list offers no crop (a child cannot reshape); the top level does.
+        const nested = await page.locator('select.add[aria-label^="add an op to ops["] option').allTextContents();
+        const top = await page.locator("#form > .ops > select.add option").allTextContents();
+        assert.ok(nested.length > 0 && !nested.some((o) => o.startsWith("randomResizedCrop")), nested.join("\n"));
+        assert.ok(top.some((o) => o.startsWith("randomResizedCrop")));
         await redrawn(page, () => page.fill("#spec", JSON.stringify(SPEC)));
       });
 
@@ -234,7 +249,7 @@ Deno.test({
         const spec = JSON.parse(await page.inputValue("#spec"));
         // Slider 0 is the bottom of c's typical span, 0.1.
         assert.equal(spec.ops[0].c, 0.1);
-        assert.equal(await page.inputValue('input[type=number][data-path="ops[0].c"]'), "0.1");
+        assert.equal(await page.inputValue('input.box[data-path="ops[0].c"]'), "0.1");
         const after = await gridPixels(page);
         assert.notDeepEqual(after[0].rgba, before[0].rgba);
         const images = await libraryViews(spec, testCard(SIZE, SIZE), after.length);
@@ -244,7 +259,7 @@ Deno.test({
         // The middle of c's log span [0.1, 1000] is 10; a value typed in the box moves the slider there.
         await redrawn(page, () => page.locator('input[type=range][data-path="ops[0].c"]').fill("500"));
         assert.equal(JSON.parse(await page.inputValue("#spec")).ops[0].c, 10);
-        await redrawn(page, () => page.fill('input[type=number][data-path="ops[0].c"]', "1"));
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].c"]', "1"));
         assert.equal(await page.inputValue('input[type=range][data-path="ops[0].c"]'), "250");
         assert.equal(JSON.parse(await page.inputValue("#spec")).ops[0].c, 1);
       });
@@ -294,11 +309,57 @@ Deno.test({
         assert.deepEqual(await page.locator("#errors li").allTextContents(), []);
       });
 
-      await t.step("a control's bad value is shown at the control", async () => {
-        await redrawn(page, () => page.fill('input[type=number][data-path="ops[0].k"]', "0"), "error");
+      await t.step("a control's bad value is shown at the control, as typed", async () => {
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].k"]', "0"), "error");
         const at = await page.locator('[data-issue="ops[0].k"]').textContent();
         assert.equal(at, "got 0, expected an integer in 1..1024");
-        await redrawn(page, () => page.fill('input[type=number][data-path="ops[0].k"]', "12"));
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].k"]', "1e999"), "error");
+        assert.equal(
+          await page.locator('[data-issue="ops[0].k"]').textContent(),
+          'got "1e999", expected an integer in 1..1024',
+        );
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].k"]', "12"));
+        // An item's error is shown at its field: ops[0].sigma[1] at sigma.
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].sigma[1]"]', "x"), "error");
+        assert.equal(
+          await page.locator('[data-issue="ops[0].sigma"]').textContent(),
+          'got "x", expected a number in [0.001, 1e6]',
+        );
+        await redrawn(page, () => page.fill('input.box[data-path="ops[0].sigma[1]"]', "20"));
+      });
+
+      await t.step("a range's ends stay ordered: one moved past the other takes it along", async () => {
+        const sigma = async () => JSON.parse(await page.inputValue("#spec")).ops[0].sigma;
+        // The top of σ's log span [0.5, 200], past hi (20): both ends 200.
+        await redrawn(page, () => page.locator('input[type=range][data-path="ops[0].sigma[0]"]').fill("1000"));
+        assert.deepEqual(await sigma(), [200, 200]);
+        assert.equal(await page.inputValue('input.box[data-path="ops[0].sigma[1]"]'), "200");
+        // lo back to the bottom: hi stays.
+        await redrawn(page, () => page.locator('input[type=range][data-path="ops[0].sigma[0]"]').fill("0"));
+        assert.deepEqual(await sigma(), [0.5, 200]);
+        await redrawn(page, () => page.fill("#spec", JSON.stringify(SPEC)));
+      });
+
+      await t.step("JSON edits the form cannot show: the form waits, and can discard them", async () => {
+        const good = await page.inputValue("#spec");
+        const edited = { version: 1, ops: [{ ...SPEC.ops[0], kk: 1 }, ...SPEC.ops.slice(1), { op: "verticalFlip" }] };
+        await redrawn(page, () => page.fill("#spec", JSON.stringify(edited)), "error");
+        assert.equal(await page.locator("#form-behind").isVisible(), true);
+        assert.equal(await page.evaluate(() => document.getElementById("form")!.inert), true);
+        // The JSON's paths are not pinned on the form's old controls.
+        assert.deepEqual(await page.locator("#form [data-issue]:not(:empty)").count(), 0);
+        assert.match((await page.locator("#errors li").allTextContents()).join("\n"), /^ops\[0\]\.kk /m);
+        await redrawn(page, () => page.locator("#discard-json").click());
+        // The form's spec again: every field written out, the same pipeline as before the edits.
+        assert.deepEqual(encodeSpec(pipelineOf(await page.inputValue("#spec"))), encodeSpec(pipelineOf(good)));
+        assert.equal(await page.locator("#form-behind").isVisible(), false);
+      });
+
+      await t.step("a spec that decodes but does not fit the image: its error listed with its path", async () => {
+        const spec = { version: 1, ops: [{ op: "normalize", mean: [0, 0], std: [1, 1] }] };
+        await redrawn(page, () => page.fill("#spec", JSON.stringify(spec)), "error");
+        assert.match((await page.locator("#errors li").allTextContents()).join("\n"), /^ops\[0\]\.mean got \[0,0\]/m);
+        await redrawn(page, () => page.fill("#spec", JSON.stringify(SPEC)));
       });
 
       await t.step("a view's params replay it in the library", async () => {
@@ -354,6 +415,18 @@ Deno.test({
         const worst = worstDifference(drawn, images, 0, (x, c) => x * std[c] + mean[c]);
         assert.ok(worst <= 1, `worst difference ${worst}/255`);
         await shot(page, "playground-fdaView1.png");
+      });
+
+      await t.step("a reload shows the same page: the settings and the spec are kept in the address", async () => {
+        await redrawn(page, () => page.fill("#seed", "5"));
+        const spec = await page.inputValue("#spec");
+        const before = await gridPixels(page);
+        await page.reload();
+        await page.waitForFunction(() => document.body.dataset.render === "1", null, { timeout: 120_000 });
+        assert.equal(await page.inputValue("#seed"), "5");
+        assert.deepEqual(JSON.parse(await page.inputValue("#spec")), JSON.parse(spec));
+        assert.equal(await page.locator("#grid figcaption span").first().textContent(), "seed 5");
+        assert.equal(worstDifference(await gridPixels(page), { ...fromPixels(before), count: before.length }), 0);
       });
 
       assert.deepEqual(errors, [], errors.join("\n"));

@@ -13,7 +13,8 @@ import {
   setCpuWorkerModule,
   setCpuWorkerModuleEither,
 } from "../mod.ts";
-import { configurePool } from "../src/cpu/pool.ts";
+import { configurePool, START_MS } from "../src/cpu/pool.ts";
+import { inWorkerScope, startCpuWorker } from "../worker.ts";
 
 const OWN = new URL("../src/cpu/worker.ts", import.meta.url).href;
 const PIPE = pipe(gmm({ k: 4, sigma: [2, 5], c: 2 }), clamp());
@@ -28,7 +29,7 @@ async function restoring(fn: () => Promise<void>): Promise<void> {
     await fn();
   } finally {
     setCpuWorkerModule(undefined);
-    configurePool({ shared: true });
+    configurePool({ shared: true, startMs: START_MS });
     releaseWorkers();
   }
 }
@@ -107,4 +108,27 @@ Deno.test("setCpuWorkerModule: a relative address with a base; not a URL is a Fr
     setCpuWorkerModule(undefined);
   }
   assert.equal(cpuWorkerStatus().module, OWN);
+});
+
+Deno.test("status: a module that loads but never answers fails the pool after startMs; the batch comes out right", async () => {
+  await restoring(async () => {
+    const expected = await augment(PIPE, batch(), { seed: 4, backend: "cpu", workers: 0, quiet: true });
+    configurePool({ startMs: 300 });
+    setCpuWorkerModule(new URL("./fixtures/silent_worker.ts", import.meta.url));
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      const got = await augment(PIPE, batch(), { seed: 4, backend: "cpu", workers: 2, quiet: true });
+      assert.deepEqual(got.images.data, expected.images.data);
+    } finally {
+      console.warn = warn;
+    }
+    assert.match(cpuWorkerStatus().failure ?? "", /silent_worker\.ts loaded but did not answer within 0\.3 s$/);
+  });
+});
+
+Deno.test("the worker entry on a main thread: not a worker scope, and starting it does nothing", () => {
+  assert.equal(inWorkerScope(), false);
+  assert.equal(startCpuWorker(), false);
+  assert.equal((globalThis as { onmessage?: unknown }).onmessage ?? null, null);
 });

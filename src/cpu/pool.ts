@@ -64,12 +64,16 @@ export interface SharedJob {
 /** A message to a worker. */
 export type Job = (ChunkJob | SharedJob) & { readonly id: number };
 
-/** A worker's answer: a chunk's result, a claim finished, the end of its share of a batch, or why it failed. */
+/**
+ * A worker's answer: a chunk's result, a claim finished, the end of its share
+ * of a batch, why it failed, or (once, when it starts) that it answers jobs.
+ */
 export type JobResult =
   | { readonly id: number; readonly kind: "chunk"; readonly data: OutArray }
   | { readonly id: number; readonly kind: "progress" }
   | { readonly id: number; readonly kind: "done" }
-  | { readonly id: number; readonly kind: "error"; readonly error: string };
+  | { readonly id: number; readonly kind: "error"; readonly error: string }
+  | { readonly id: 0; readonly kind: "ready" };
 
 /** `control[NEXT]`: the first image not claimed yet (it grows past the count when all are). */
 export const NEXT = 0;
@@ -86,7 +90,17 @@ const WORKER_URL = new URL("./worker.ts", import.meta.url);
 interface Slot {
   readonly worker: Worker;
   busy: number;
+  /** Until the worker says it answers jobs: ends the pool if it never does. */
+  startTimer?: ReturnType<typeof setTimeout>;
 }
+
+/**
+ * How long a new worker may take to say it answers jobs. A module that loads
+ * but never answers (a bundle's main file named as the worker) would otherwise
+ * leave its batch waiting for ever.
+ */
+export const START_MS = 30_000;
+let startMs = START_MS;
 
 interface Pending {
   readonly slot: Slot;
@@ -147,10 +161,12 @@ export function sharedMemoryAvailable(): boolean {
  * to the workers and back (the path of runtimes without shared memory),
  * `true` restores the default. `workerUrl` ends the workers and has new ones
  * run that module instead (`undefined`: the real one again), and clears a
- * failure of the pool.
+ * failure of the pool. `startMs`: how long a new worker may take to say it
+ * answers jobs (default {@link START_MS}).
  */
-export function configurePool(options: { shared?: boolean; workerUrl?: URL }): void {
+export function configurePool(options: { shared?: boolean; workerUrl?: URL; startMs?: number }): void {
   if (options.shared !== undefined) sharedSwitch = options.shared;
+  if (options.startMs !== undefined) startMs = options.startMs;
   if ("workerUrl" in options) {
     releaseWorkers();
     broken = false;
@@ -201,8 +217,19 @@ function ensure(n: number): Slot[] {
   }
   while (slots.length < n) {
     const worker = new Worker(workerUrl.href, { type: "module" });
+    const slot: Slot = { worker, busy: 0 };
+    slot.startTimer = setTimeout(
+      () => failAll(`the CPU worker module ${workerUrl.href} loaded but did not answer within ${startMs / 1000} s`),
+      startMs,
+    );
     worker.onmessage = (e: MessageEvent<JobResult>) => {
-      const r = e.data, p = pending.get(r.id);
+      const r = e.data;
+      if (r.kind === "ready") {
+        clearTimeout(slot.startTimer);
+        slot.startTimer = undefined;
+        return;
+      }
+      const p = pending.get(r.id);
       if (!p) return;
       if (r.kind === "progress") {
         p.progress?.();
@@ -219,7 +246,7 @@ function ensure(n: number): Slot[] {
       failAll(e.message ? `a CPU worker failed: ${e.message}` : `the CPU worker module ${workerUrl.href} did not load`);
     };
     worker.onmessageerror = () => failAll("a CPU worker's answer could not be read");
-    slots.push({ worker, busy: 0 });
+    slots.push(slot);
   }
   return slots;
 }
@@ -363,7 +390,10 @@ export function releaseWorkers(): void {
   }
   const ended = [...pending.values()];
   pending.clear();
-  for (const s of slots) s.worker.terminate();
+  for (const s of slots) {
+    clearTimeout(s.startTimer);
+    s.worker.terminate();
+  }
   slots = [];
   kept = null;
   generation++;

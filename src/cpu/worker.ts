@@ -100,6 +100,8 @@ export function startCpuWorker(): boolean {
     throw new Error("a CPU job could not be read");
   };
   scope.onmessage = onJob;
+  // The pool ends workers that never say this (a module that loads but is not this one).
+  scope.postMessage({ id: 0, kind: "ready" }, []);
   return true;
 }
 

@@ -10,6 +10,7 @@
 import { type FieldInfo, fieldsOf } from "./codec_kit.ts";
 import type { OpName } from "./registry.ts";
 import { OPS } from "./registry.ts";
+import type { AnyOpModule } from "./module.ts";
 
 /** One op of the registry, as forms and docs see it. */
 export interface OpInfo {
@@ -23,6 +24,8 @@ export interface OpInfo {
   readonly random: boolean;
   /** Whether it has a WebGPU plan (else it runs on the CPU backend only). */
   readonly gpu: boolean;
+  /** Whether it changes the image's shape (a crop): such an op cannot be a combinator's child. */
+  readonly reshapes: boolean;
   /** Its options, in order. */
   readonly options: readonly FieldInfo[];
 }
@@ -34,6 +37,7 @@ const CATALOG: readonly OpInfo[] = Object.freeze(OPS.map((m): OpInfo =>
     stage: m.stage,
     random: m.random,
     gpu: m.gpu !== undefined,
+    reshapes: (m as AnyOpModule).reshape !== undefined,
     options: fieldsOf(m.codec),
   })
 ));
