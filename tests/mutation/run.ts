@@ -21,6 +21,7 @@ const TEST_ARGS = [
   "--allow-env",
   "--allow-run",
   "--allow-sys",
+  "--allow-net=127.0.0.1,localhost",
   "--fail-fast",
   "tests/",
 ];
