@@ -69,6 +69,24 @@ const batch = { data, count: 8, channels: 3, height: 96, width: 96 };
 const pipeline = lib.pipe(lib.gmm({ k: 12, sigma: [3, 8], c: 2 }), lib.clamp());
 const one = await lib.augment(pipeline, batch, { seed: 5, workers: 0, quiet: true });
 const two = await lib.augment(pipeline, batch, { seed: 5, workers: 2, quiet: true });
+// The worker entry, started as a worker, says it answers jobs (a pool whose workers never answer would fall back to
+// the calling thread with the same bytes, so the bytes alone do not show it).
+const probe = new Worker(import.meta.resolve("${
+    from(ENTRIES.find((e) => e.file === "worker.ts")!)
+  }"), { type: "module" });
+out.workerAnswers = await new Promise((resolve) => {
+  const timer = setTimeout(() => resolve("no answer in 20 s"), 20_000);
+  probe.onmessage = (e) => {
+    clearTimeout(timer);
+    resolve(e.data?.kind ?? "an answer without a kind");
+  };
+  probe.onerror = (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    resolve("error: " + e.message);
+  };
+});
+probe.terminate();
 out.backend = one.backend;
 out.sameBytes = one.images.data.every((x: number, i: number) => Object.is(x, two.images.data[i]));
 out.changed = one.images.data.some((x: number, i: number) => Math.abs(x - data[i]) > 1e-3);
@@ -88,6 +106,7 @@ function checkEveryEntry(stdout: string): void {
   const out = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
   assert.equal(out.backend, "cpu");
   assert.equal(out.sameBytes, true, "two workers gave other bytes than one thread");
+  assert.equal(out.workerAnswers, "ready", "the worker entry, as a worker, did not say it answers jobs");
   assert.equal(out.changed, true, "augment left the images as they were");
   assert.equal(out.testing, "deterministic holds");
   assert.equal(out.entries.length, ENTRIES.length);
