@@ -46,7 +46,7 @@ type Source =
   | { readonly kind: "generated"; readonly name: string; readonly make: (h: number, w: number) => Batch }
   | { readonly kind: "file"; readonly name: string; readonly image: Image; readonly decoder: string };
 
-const SAMPLES: readonly Source[] = [
+const SAMPLES: readonly Extract<Source, { kind: "generated" }>[] = [
   { kind: "generated", name: "test card", make: testCard },
   { kind: "generated", name: "zone plate", make: zonePlate },
   { kind: "generated", name: "shapes", make: shapes },
@@ -61,7 +61,7 @@ const PRESETS: Readonly<Record<string, (size: number) => Pipeline>> = {
 };
 
 const state = {
-  source: SAMPLES[0],
+  source: SAMPLES[0] as Source,
   specText: JSON.stringify(encodeSpec(PRESETS["gmm c=4"](224)), null, 2),
   selected: 0,
   renders: 0,
@@ -131,13 +131,13 @@ function baseBatch(source: Source, size: number): Batch {
 
 // ---------------------------------------------------------------- spec and form
 
-function setSpecText(text: string, what: string, fromForm: boolean): void {
+function setSpecText(text: string, fromForm: boolean): void {
   state.specText = text;
   // The form is never rebuilt under a control being moved: only when the spec came from elsewhere.
   if (!fromForm) state.formStale = true;
   const area = $("spec") as HTMLTextAreaElement;
   if (area.value !== text) area.value = text;
-  schedule(what);
+  schedule();
 }
 
 /** The ops the form edits: the last spec that decoded, every field written out. */
@@ -146,7 +146,7 @@ let formOps: OpJson[] = [];
 function rebuildForm(pipeline: Pipeline): void {
   formOps = structuredClone(encodeSpec(pipeline).ops) as OpJson[];
   renderForm($("form"), catalog, formOps, options().size, {
-    change: (ops, what) => setSpecText(JSON.stringify({ version: 1, ops }, null, 2), what, true),
+    change: (ops) => setSpecText(JSON.stringify({ version: 1, ops }, null, 2), true),
   });
 }
 
@@ -187,7 +187,7 @@ let dirty = false, running = false, changedAt = 0;
 const redraws: number[] = [];
 
 /** Asks for a render (coalesced: the latest state wins, one render at a time). */
-function schedule(_what: string): void {
+function schedule(): void {
   if (changedAt === 0) changedAt = performance.now();
   dirty = true;
   if (!running) void loop();
@@ -207,10 +207,16 @@ async function loop(): Promise<void> {
   }
 }
 
-function warn(text: string | null): void {
+/** What the red banner says, by source: a run that failed, the CPU workers, the page's address. */
+const warnings = new Map<"run" | "workers" | "address", string>();
+
+/** Sets or clears (null) one source's line of the banner; the others stay. */
+function warn(source: "run" | "workers" | "address", text: string | null): void {
+  if (text) warnings.set(source, text);
+  else warnings.delete(source);
   const w = $("warning");
-  w.hidden = !text;
-  w.textContent = text ?? "";
+  w.hidden = warnings.size === 0;
+  w.textContent = [...warnings.values()].join(" ");
 }
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
@@ -291,7 +297,7 @@ async function render(since: number): Promise<void> {
     const msg = e instanceof FreqaugError
       ? e.message
       : `${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? e}`;
-    warn(`This run failed: ${msg}`);
+    warn("run", `This run failed: ${msg}`);
     $("status").textContent = "failed";
     return;
   }
@@ -416,9 +422,12 @@ function showStatus(
     if (s.lastBatch.path === "transfer") where += ", batches transferred (page not cross-origin isolated)";
     if (threads === 1 && !s.failure && o.workers === undefined) where += " (batch too small for workers)";
     where += s.kernels ? ", WebAssembly SIMD kernels" : ", TypeScript kernels";
-    warn(s.failure ? `CPU workers could not start: ${s.failure}. Batches run on this page's main thread.` : null);
+    warn(
+      "workers",
+      s.failure ? `CPU workers could not start: ${s.failure}. Batches run on this page's main thread.` : null,
+    );
   }
-  if (backend === "webgpu") warn(null);
+  warn("run", null);
   $("status").textContent = where;
   $("timing").textContent = `${o.views} view${o.views === 1 ? "" : "s"} of ${o.size}×${o.size}: batch ${
     batchMs.toFixed(1)
@@ -472,7 +481,7 @@ async function loadFile(file: File): Promise<void> {
   info.textContent = `${file.name}: ${image.width}×${image.height}, ${image.channels} channel${
     image.channels === 1 ? "" : "s"
   }, ${image.bitDepth}-bit, read by ${decoder}; centre square resized to the size below`;
-  schedule("image");
+  schedule();
 }
 
 function setupImages(): void {
@@ -483,14 +492,14 @@ function setupImages(): void {
     b.className = "sample";
     b.dataset.sample = s.name;
     const c = document.createElement("canvas");
-    const thumb = (s as { make: (h: number, w: number) => Batch }).make(48, 48);
+    const thumb = s.make(48, 48);
     c.width = c.height = 48;
     c.getContext("2d")!.putImageData(new ImageData(toDisplay(viewOf(thumb, 0), "clamp", null), 48, 48), 0, 0);
     b.append(c, s.name);
     b.addEventListener("click", () => {
       state.source = s;
       $("image-info").textContent = `${s.name}: generated`;
-      schedule("image");
+      schedule();
     });
     box.append(b);
   }
@@ -555,7 +564,7 @@ function setup(): void {
     b.textContent = name;
     b.addEventListener(
       "click",
-      () => setSpecText(JSON.stringify(encodeSpec(make(options().size)), null, 2), name, false),
+      () => setSpecText(JSON.stringify(encodeSpec(make(options().size)), null, 2), false),
     );
     presets.append(b);
   }
@@ -564,9 +573,9 @@ function setup(): void {
   area.addEventListener("input", () => {
     state.specText = area.value;
     state.formStale = true;
-    schedule("spec");
+    schedule();
   });
-  for (const id of RUN_FIELDS) $(id).addEventListener("input", () => schedule(id));
+  for (const id of RUN_FIELDS) $(id).addEventListener("input", () => schedule());
   // A seed or a count out of range runs as the nearest one allowed: the box says which, once the edit is done.
   for (const id of ["seed", "views"] as const) {
     $(id).addEventListener("change", () => {
@@ -575,7 +584,7 @@ function setup(): void {
   }
   $("discard-json").addEventListener("click", () => {
     state.formStale = false;
-    setSpecText(JSON.stringify({ version: 1, ops: formOps }, null, 2), "discard", true);
+    setSpecText(JSON.stringify({ version: 1, ops: formOps }, null, 2), true);
   });
   $("copy-params").addEventListener("click", () => {
     const r = cache.result;
@@ -609,11 +618,14 @@ function restoreAddress(): void {
     if (sample) state.source = sample;
     if (saved.spec !== undefined) state.specText = JSON.stringify(saved.spec, null, 2);
   } catch (e) {
-    warn(`The settings in this page's address could not be read (${(e as Error).message}): the defaults are shown.`);
+    warn(
+      "address",
+      `The settings in this page's address could not be read (${(e as Error).message}): the defaults are shown.`,
+    );
   }
 }
 
 restoreAddress();
 setup();
 await describeAdapter();
-schedule("load");
+schedule();

@@ -18,8 +18,8 @@ export type OpJson = Record<string, unknown> & { op: string };
 
 /** What the editor tells the page. */
 export interface FormEvents {
-  /** The ops changed (a control moved): the new list, as JSON, and what moved. */
-  change(ops: OpJson[], what: string): void;
+  /** The ops changed (a control moved): the new list, as JSON. */
+  change(ops: OpJson[]): void;
 }
 
 const SLIDER_STEPS = 1000;
@@ -81,7 +81,7 @@ interface Ctx {
   /** Combinators around the list being built (randomApply and oneOf nest at most MAX_DEPTH deep). */
   readonly depth: number;
   /** Called after any edit of the tree below the root list. */
-  readonly changed: (what: string) => void;
+  readonly changed: () => void;
 }
 
 /** One number: a slider on the control's span and scale, and a box for any value. */
@@ -123,7 +123,7 @@ function numberInput(
       const x = fromSlider(Number(s.value), span.lo, span.hi, span.log, integer);
       box.value = String(x);
       set(x);
-      ctx.changed(path);
+      ctx.changed();
     });
     wrap.append(s);
   }
@@ -133,7 +133,7 @@ function numberInput(
     const x = raw === "" || !Number.isFinite(Number(raw)) ? raw : Number(raw);
     if (slider && span && typeof x === "number") slider.value = String(toSlider(x, span.lo, span.hi, span.log));
     set(x);
-    ctx.changed(path);
+    ctx.changed();
   });
   wrap.append(box);
   return wrap;
@@ -156,7 +156,7 @@ function listInput(
     const nums = parts.map(Number);
     // A size of one number is a square; anything not a list of numbers goes in as text, for the decoder to name.
     set(!nums.every(Number.isFinite) ? raw : single && nums.length === 1 ? nums[0] : nums);
-    ctx.changed(path);
+    ctx.changed();
   });
   return box;
 }
@@ -203,7 +203,7 @@ function fieldControl(f: FieldInfo, op: OpJson, path: string, ctx: Ctx): HTMLEle
       box.checked = v === true;
       box.addEventListener("change", () => {
         set(box.checked);
-        ctx.changed(at);
+        ctx.changed();
       });
       return box;
     }
@@ -216,7 +216,7 @@ function fieldControl(f: FieldInfo, op: OpJson, path: string, ctx: Ctx): HTMLEle
       sel.value = String(v);
       sel.addEventListener("change", () => {
         set(sel.value);
-        ctx.changed(at);
+        ctx.changed();
       });
       return sel;
     }
@@ -243,7 +243,7 @@ function opCard(list: OpJson[], i: number, path: string, ctx: Ctx, rebuild: () =
     b.addEventListener("click", () => {
       act();
       rebuild();
-      ctx.changed(`${at} ${title}`);
+      ctx.changed();
     });
     return b;
   };
@@ -295,7 +295,7 @@ function opList(list: OpJson[], path: string, ctx: Ctx, max: number): HTMLElemen
       if (!add.value) return;
       list.push(newOp(ctx.catalog, add.value, ctx.size));
       rebuild();
-      ctx.changed(`${path} add ${add.value}`);
+      ctx.changed();
     });
     box.append(add);
   };
@@ -315,7 +315,7 @@ export function renderForm(
   size: number,
   events: FormEvents,
 ): void {
-  const ctx: Ctx = { catalog, size, depth: 0, changed: (what) => events.change(ops, what) };
+  const ctx: Ctx = { catalog, size, depth: 0, changed: () => events.change(ops) };
   root.replaceChildren(opList(ops, "ops", ctx, 64));
 }
 
